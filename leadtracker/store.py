@@ -1,0 +1,396 @@
+"""The Store protocol, what a refresh asks a store to change, and MemoryStore.
+
+A store is a workbook seen as named sheets of rows. The core never touches a spreadsheet library; it reads
+`SheetData` and returns `Changes`, and `apply_changes` hands those to any store through five calls:
+
+    read          a sheet as a table (header row found by known column names)
+    fill_cells    set single cells (a blank Lead ID, a consumed quick-log cell) only if they still hold what was read
+    write_computed  computed columns by Lead ID (the k-th row with an id gets the k-th value for it)
+    append_rows   rows at the end of a sheet, skipping ids already present (idempotent)
+    replace_sheet a tool-owned sheet, rebuilt whole
+    commit        make it all durable at once
+
+`GridStore` implements the protocol over five cell-level primitives, so MemoryStore and XlsxStore share one
+implementation of matching and ownership; every store must pass tests/test_store_contract.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+import pandas as pd
+
+from .errors import SheetError
+from .schema import Column, Kind, map_headers, normalize_header
+from .values import looks_like_formula
+
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """A sheet as read: the raw header row and the non-blank data rows, indexed by sheet row number (1-based)."""
+
+    name: str
+    headers: tuple[object, ...]
+    rows: pd.DataFrame  # columns 0..n-1 by position, object values as the cells hold them
+    header_row: int
+
+    def canonical(self, columns: tuple[Column, ...]) -> pd.DataFrame:
+        """The rows with canonical column names for every column found (missing ones are all None)."""
+        header_map = map_headers(list(self.headers), columns)
+        frame = pd.DataFrame(index=self.rows.index)
+        for column in columns:
+            position = header_map.positions.get(column.name)
+            if position is not None and position in self.rows.columns:
+                frame[column.name] = self.rows[position]
+            else:
+                frame[column.name] = pd.Series(None, index=self.rows.index, dtype=object)
+        return frame
+
+    def header_map(self, columns: tuple[Column, ...]):
+        return map_headers(list(self.headers), columns)
+
+
+@dataclass(frozen=True)
+class CellFill:
+    """Set one cell of a data row, only if it still holds `expected` (it may have been edited since it was read)."""
+
+    row: int
+    column: str  # canonical column name
+    expected: object
+    value: object
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart on a tool-owned sheet, drawn from columns of its table."""
+
+    kind: str  # "bar" or "line"
+    title: str
+    category_column: str
+    value_column: str
+    anchor: str  # top-left cell, e.g. "H2"
+    first_row: int = 0  # rows of the table the chart covers (0-based, end exclusive); None for all
+    last_row: int | None = None
+    y_title: str = ""
+    x_title: str = ""
+
+
+@dataclass(frozen=True)
+class ToolSheet:
+    """A sheet the tool owns and rebuilds whole: a table, its number formats and widths, and its charts."""
+
+    name: str
+    frame: pd.DataFrame
+    number_formats: dict[str, str] = field(default_factory=dict)
+    widths: dict[str, float] = field(default_factory=dict)
+    charts: tuple[ChartSpec, ...] = ()
+    title: str = ""  # a line above the table (row 1); the table then starts on row 3
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Everything one refresh changes, as data. `apply_changes` carries it out on a store."""
+
+    leads_sheet: str
+    computed: pd.DataFrame  # "Lead ID" plus computed columns, one row per lead row, in sheet order
+    computed_columns: tuple[Column, ...]
+    fills: tuple[CellFill, ...]  # new Lead IDs first, then consumed quick-log cells (value None)
+    activity_rows: pd.DataFrame  # canonical Activity columns
+    activity_columns: tuple[Column, ...]
+    tool_sheets: tuple[ToolSheet, ...]
+    messages: tuple[str, ...] = ()
+
+
+class Store(Protocol):
+    """A workbook: its sheets read as tables and written only where the tool owns the cells."""
+
+    label: str
+
+    def read(self, sheet: str, columns: tuple[Column, ...]) -> SheetData | None: ...
+
+    def fill_cells(self, sheet: str, columns: tuple[Column, ...], fills: Sequence[CellFill]) -> int: ...
+
+    def write_computed(self, sheet: str, columns: tuple[Column, ...], key: str, frame: pd.DataFrame) -> int: ...
+
+    def append_rows(self, sheet: str, columns: tuple[Column, ...], frame: pd.DataFrame, unique: str | None) -> int: ...
+
+    def replace_sheet(self, sheet: ToolSheet) -> None: ...
+
+    def commit(self) -> str: ...
+
+
+def apply_changes(store: Store, changes: Changes, all_columns: tuple[Column, ...]) -> str:
+    """Carry out a refresh's changes on a store and commit them; returns what the commit reports."""
+    store.fill_cells(changes.leads_sheet, all_columns, changes.fills)
+    store.write_computed(changes.leads_sheet, changes.computed_columns, "Lead ID", changes.computed)
+    if len(changes.activity_rows):
+        store.append_rows("Activity", changes.activity_columns, changes.activity_rows, "Activity ID")
+    for sheet in changes.tool_sheets:
+        store.replace_sheet(sheet)
+    return store.commit()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "") or (
+        isinstance(value, float) and value != value)
+
+
+def same_value(a: object, b: object) -> bool:
+    if is_blank(a) and is_blank(b):
+        return True
+    return a == b
+
+
+def find_header_row(rows: Sequence[Sequence[object]], columns: tuple[Column, ...]) -> int | None:
+    """The 0-based index of the first of the top rows that names at least one known column (most matches wins)."""
+    best, best_count = None, 0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        count = len(map_headers(list(row), columns).positions)
+        if count > best_count:
+            best, best_count = index, count
+    return best
+
+
+def key_text(value: object) -> str | None:
+    """Lead IDs compare as trimmed text, so 1001 and "1001" are the same lead."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def safe_cell_value(value: object) -> object:
+    """What the tool writes: NaN/NaT become blank; pandas timestamps become datetimes."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+class GridStore:
+    """The Store protocol over cell primitives; subclasses say how cells are read and written."""
+
+    label = "workbook"
+
+    # --- primitives -------------------------------------------------------------------------------
+    def _sheet_key(self, sheet: str) -> str | None:
+        """The sheet's name as the workbook spells it (names match case-insensitively), or None."""
+        raise NotImplementedError
+
+    def _rows(self, sheet: str) -> list[tuple[object, ...]]:
+        raise NotImplementedError
+
+    def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+             header_kind: Kind | None = None) -> None:
+        """Write one cell (1-based row and col). Text that looks like a formula is stored as text."""
+        raise NotImplementedError
+
+    def _get(self, sheet: str, row: int, col: int) -> object:
+        raise NotImplementedError
+
+    def _create_sheet(self, sheet: str) -> str:
+        raise NotImplementedError
+
+    def _extend_table(self, sheet: str, last_col: int, last_row: int | None = None) -> None:
+        """Grow an Excel Table on the sheet to cover new columns or rows (no-op where there are no tables)."""
+
+    # --- protocol ---------------------------------------------------------------------------------
+    def read(self, sheet: str, columns: tuple[Column, ...]) -> SheetData | None:
+        name = self._sheet_key(sheet)
+        if name is None:
+            return None
+        rows = self._rows(name)
+        header_index = find_header_row(rows, columns)
+        if header_index is None:
+            return SheetData(name, (), pd.DataFrame(), 1 if not rows else len(rows) + 1)
+        headers = tuple(rows[header_index])
+        width = len(headers)
+        data = []
+        numbers = []
+        for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+            if all(is_blank(v) for v in row):
+                continue
+            values = list(row[:width]) + [None] * (width - len(row))
+            data.append(values)
+            numbers.append(offset)
+        frame = pd.DataFrame(data, index=pd.Index(numbers, name="row"), columns=range(width), dtype=object)
+        return SheetData(name, headers, frame, header_index + 1)
+
+    def _located(self, sheet: str, columns: tuple[Column, ...]) -> tuple[str, SheetData]:
+        data = self.read(sheet, columns)
+        if data is None or not data.headers:
+            raise SheetError(f"{self.label}: sheet {sheet!r} has no header row with the columns I need "
+                             f"(for example {columns[0].name!r}).")
+        return data.name, data
+
+    def fill_cells(self, sheet: str, columns: tuple[Column, ...], fills: Sequence[CellFill]) -> int:
+        if not fills:
+            return 0
+        name, data = self._located(sheet, columns)
+        positions = data.header_map(columns).positions
+        done = 0
+        for fill in fills:
+            col = positions.get(fill.column)
+            if col is None:
+                continue
+            if not same_value(self._get(name, fill.row, col + 1), fill.expected):
+                continue  # edited since it was read: the agent's value wins
+            self._set(name, fill.row, col + 1, fill.value)
+            done += 1
+        return done
+
+    def write_computed(self, sheet: str, columns: tuple[Column, ...], key: str, frame: pd.DataFrame) -> int:
+        name, data = self._located(sheet, columns + (Column(key),))
+        header_map = data.header_map(columns + (Column(key),))
+        if key not in header_map.positions:
+            raise SheetError(f"{self.label}: sheet {name!r} has no {key!r} column.")
+        positions = dict(header_map.positions)
+        last_col = len(data.headers)
+        for column in columns:  # a missing computed column is added at the right end
+            if column.name not in positions and column.name in frame.columns:
+                last_col += 1
+                self._set(name, data.header_row, last_col, column.name, header_kind=column.kind)
+                positions[column.name] = last_col - 1
+        if last_col > len(data.headers):
+            self._extend_table(name, last_col)
+        # k-th row holding an id receives the k-th computed row for that id
+        targets: dict[str, list[int]] = {}
+        for row_number, value in zip(data.rows.index, data.rows[header_map.positions[key]]):
+            k = key_text(value)
+            if k is not None:
+                targets.setdefault(k, []).append(row_number)
+        formats = {c.name: c.number_format for c in columns}
+        written = 0
+        keys = [key_text(v) for v in frame[key]]
+        used: dict[str, int] = {}
+        write_cols = [(c.name, positions[c.name] + 1) for c in columns if c.name in frame.columns]
+        column_values = {c: frame[c].tolist() for c, _ in write_cols}
+        for i, k in enumerate(keys):
+            if k is None:
+                continue
+            n = used.get(k, 0)
+            rows_for_key = targets.get(k, [])
+            if n >= len(rows_for_key):
+                continue  # the row is gone (another process deleted it): nothing to write
+            used[k] = n + 1
+            row_number = rows_for_key[n]
+            for column_name, col in write_cols:
+                self._set(name, row_number, col, safe_cell_value(column_values[column_name][i]),
+                          formats.get(column_name))
+            written += 1
+        return written
+
+    def append_rows(self, sheet: str, columns: tuple[Column, ...], frame: pd.DataFrame, unique: str | None) -> int:
+        name = self._sheet_key(sheet)
+        if name is None:
+            name = self._create_sheet(sheet)
+        data = self.read(name, columns)
+        if data is None or not data.headers:
+            header_row = 1 if data is None else data.header_row
+            for col, column in enumerate(columns, start=1):
+                self._set(name, header_row, col, column.name, header_kind=column.kind)
+            data = self.read(name, columns)
+            assert data is not None
+        header_map = data.header_map(columns)
+        positions = dict(header_map.positions)
+        last_col = len(data.headers)
+        for column in columns:
+            if column.name not in positions and column.name in frame.columns:
+                last_col += 1
+                self._set(name, data.header_row, last_col, column.name, header_kind=column.kind)
+                positions[column.name] = last_col - 1
+        existing: set[str] = set()
+        if unique is not None and unique in header_map.positions and len(data.rows):
+            existing = {k for k in map(key_text, data.rows[header_map.positions[unique]]) if k}
+        next_row = (int(data.rows.index.max()) if len(data.rows) else data.header_row) + 1
+        formats = {c.name: c.number_format for c in columns}
+        added = 0
+        for record in frame.to_dict("records"):
+            if unique is not None:
+                k = key_text(record.get(unique))
+                if k is None or k in existing:
+                    continue
+                existing.add(k)
+            for column_name, value in record.items():
+                if column_name in positions:
+                    self._set(name, next_row, positions[column_name] + 1, safe_cell_value(value),
+                              formats.get(column_name))
+            next_row += 1
+            added += 1
+        if added or last_col > len(data.headers):
+            self._extend_table(name, last_col, next_row - 1)
+        return added
+
+
+class MemoryStore(GridStore):
+    """A workbook in memory: sheets are lists of rows. Shipped in the package for tests and dry runs."""
+
+    def __init__(self, sheets: dict[str, list[list[object]]] | None = None, label: str = "memory") -> None:
+        self.sheets: dict[str, list[list[object]]] = {k: [list(r) for r in v] for k, v in (sheets or {}).items()}
+        self.tool_sheets: dict[str, ToolSheet] = {}
+        self.label = label
+        self.commits = 0
+        self.text_cells: set[tuple[str, int, int]] = set()  # cells written as text that looks like a formula
+
+    def _sheet_key(self, sheet: str) -> str | None:
+        for name in list(self.sheets) + list(self.tool_sheets):
+            if name.casefold() == sheet.casefold():
+                return name
+        return None
+
+    def _rows(self, sheet: str) -> list[tuple[object, ...]]:
+        if sheet in self.tool_sheets:
+            tool = self.tool_sheets[sheet]
+            return [tuple(tool.frame.columns)] + [tuple(r) for r in tool.frame.itertuples(index=False)]
+        return [tuple(r) for r in self.sheets[sheet]]
+
+    def _get(self, sheet: str, row: int, col: int) -> object:
+        rows = self.sheets[sheet]
+        if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
+            return rows[row - 1][col - 1]
+        return None
+
+    def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+             header_kind: Kind | None = None) -> None:
+        rows = self.sheets[sheet]
+        while len(rows) < row:
+            rows.append([])
+        line = rows[row - 1]
+        while len(line) < col:
+            line.append(None)
+        line[col - 1] = value
+        if looks_like_formula(value):
+            self.text_cells.add((sheet, row, col))
+
+    def _create_sheet(self, sheet: str) -> str:
+        self.sheets[sheet] = []
+        return sheet
+
+    def replace_sheet(self, sheet: ToolSheet) -> None:
+        existing = self._sheet_key(sheet.name)
+        if existing is not None:
+            self.sheets.pop(existing, None)
+            self.tool_sheets.pop(existing, None)
+        self.tool_sheets[sheet.name] = sheet
+
+    def commit(self) -> str:
+        self.commits += 1
+        return f"{self.label}: committed"
+
+    def table(self, sheet: str) -> list[list[object]]:
+        """The sheet's rows, for tests."""
+        name = self._sheet_key(sheet)
+        if name is None:
+            raise KeyError(sheet)
+        return [list(r) for r in self._rows(name)]

@@ -1,0 +1,303 @@
+"""Reading the values agents and vendors type: dates, money, numbers, flags, states, ZIPs, phones and emails.
+
+Every parser takes a column (an object Series as read from the sheet) and returns the parsed values plus, for each
+row, a plain-words problem or None. A value that cannot be read becomes blank and a problem; it never raises.
+Parsers work on whole columns (vectorised) because they run on every row of every refresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .schema import US_STATES, ValueType
+
+EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+PLACEHOLDERS = frozenset({"n/a", "na", "tbd", "unknown", "none", "null", "?", "-", "--", "pending"})
+DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                "%Y-%m-%dT%H:%M", "%m-%d-%Y", "%m-%d-%y", "%Y/%m/%d", "%b %d, %Y", "%B %d, %Y", "%b %d %Y",
+                "%B %d %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%d %B %Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S",
+                "%m/%d/%Y %I:%M %p", "%m/%d/%y %H:%M", "%m/%d/%y %I:%M %p", "%m.%d.%Y")
+EXCEL_EPOCH = np.datetime64("1899-12-30")
+# Serials for 1954-10-01 .. 2119-08-20: dates a lead row can plausibly hold. Other numbers are not dates.
+SERIAL_MIN, SERIAL_MAX = 20_000, 80_000
+TRUE_WORDS = frozenset({"y", "yes", "true", "x", "1", "1.0", "dnc", "t", "on", "✓", "✔", "opted out", "opt out"})
+FALSE_WORDS = frozenset({"n", "no", "false", "0", "0.0", "f", "off", "ok"})
+STATE_BY_NAME = {name.casefold(): code for code, name in US_STATES.items()}
+MONEY_PATTERN = r"^\(?-?\$?-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?([km])?$"
+NUMBER_PATTERN = r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
+EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    values: pd.Series
+    issues: pd.Series  # str or None per row
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A value as it should appear inside a message: quoted, one line, never more than `limit` characters."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
+
+
+def _kinds(series: pd.Series) -> pd.Series:
+    return series.map(type)
+
+
+def _strings(series: pd.Series, kinds: pd.Series) -> pd.Series:
+    """The stripped text of the string cells (NaN elsewhere)."""
+    text = series.where(kinds == str)
+    return text.str.strip()
+
+
+def _blank(series: pd.Series, kinds: pd.Series, text: pd.Series) -> pd.Series:
+    return series.isna() | (kinds == str) & (text == "")
+
+
+def _issue(mask: pd.Series, series: pd.Series, template: str, label: str) -> pd.Series:
+    """Messages for the masked rows, e.g. "Sale Date 'N/A' is not a date"."""
+    out = pd.Series(None, index=series.index, dtype=object)
+    if mask.any():
+        out[mask] = [template.format(label=label, value=show(v)) for v in series[mask]]
+    return out
+
+
+def _combine(*issue_series: pd.Series) -> pd.Series:
+    result = issue_series[0].copy()
+    for other in issue_series[1:]:
+        fill = result.isna() & other.notna()
+        result[fill] = other[fill]
+    return result
+
+
+def _error_cells(series: pd.Series, text: pd.Series, label: str) -> tuple[pd.Series, pd.Series]:
+    upper = text.str.upper()
+    errors = upper.isin(EXCEL_ERRORS)
+    return errors.fillna(False).astype(bool), _issue(errors.fillna(False).astype(bool), series,
+                                                     "{label} shows the Excel error {value}", label)
+
+
+def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parsed:
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    blank = _blank(series, kinds, text)
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+
+    is_datetime = kinds.isin([dt.datetime, pd.Timestamp, dt.date])
+    if is_datetime.any():
+        out[is_datetime] = pd.to_datetime(series[is_datetime].map(_to_datetime), errors="coerce")
+
+    is_number = kinds.isin([int, float, np.int64, np.float64]) & ~blank
+    if is_number.any():
+        numbers = pd.to_numeric(series[is_number], errors="coerce").astype(float)
+        ok = numbers.between(SERIAL_MIN, SERIAL_MAX)
+        days = numbers[ok]
+        out[days.index] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+
+    is_text = (kinds == str) & ~blank
+    if is_text.any():
+        remaining = text[is_text]
+        parsed = pd.Series(pd.NaT, index=remaining.index, dtype="datetime64[ns]")
+        for fmt in DATE_FORMATS:
+            todo = parsed.isna()
+            if not todo.any():
+                break
+            parsed[todo] = pd.to_datetime(remaining[todo], format=fmt, errors="coerce")
+        serial_text = pd.to_numeric(remaining[parsed.isna()], errors="coerce")
+        serial_text = serial_text[serial_text.between(SERIAL_MIN, SERIAL_MAX)]
+        parsed[serial_text.index] = EXCEL_EPOCH + pd.to_timedelta(serial_text.astype(float), unit="D")
+        out[parsed.index] = parsed
+
+    out_of_range = out.notna() & ((out.dt.year < 1900) | (out.dt.year > 2100))
+    out[out_of_range] = pd.NaT
+    unread = out.isna() & ~blank
+    is_error, error_issues = _error_cells(series, text, label)
+    is_bool = kinds == bool
+    issues = _combine(
+        error_issues,
+        _issue(is_bool, series, "{label} holds {value}, a yes/no value, not a date", label),
+        _issue(unread & text.str.casefold().isin(PLACEHOLDERS).fillna(False).astype(bool), series,
+               "{label} {value} is not a date; left blank", label),
+        _issue(unread, series, "{label} {value} is not a date I can read (use a date like 3/15/2026)", label),
+    )
+    if not keep_time:
+        out = out.dt.normalize()
+    return Parsed(out, issues.where(unread | is_error, None))
+
+
+def _to_datetime(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _parse_amounts(series: pd.Series, label: str, pattern: str, what: str, allow_negative: bool) -> Parsed:
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    blank = _blank(series, kinds, text)
+    out = pd.Series(np.nan, index=series.index, dtype=float)
+    is_number = kinds.isin([int, float, np.int64, np.float64]) & ~blank
+    if is_number.any():
+        out[is_number] = pd.to_numeric(series[is_number], errors="coerce").astype(float)
+    is_text = (kinds == str) & ~blank
+    if is_text.any():
+        cleaned = text[is_text].str.replace(" ", "", regex=False).str.lower()
+        good = cleaned.str.fullmatch(pattern).fillna(False).astype(bool)
+        good_text = cleaned[good]
+        negative = good_text.str.startswith("(") | good_text.str.contains("-", regex=False)
+        multiplier = good_text.str[-1].map({"k": 1_000.0, "m": 1_000_000.0}).fillna(1.0)
+        digits = good_text.str.replace(r"[^0-9.]", "", regex=True)
+        amounts = pd.to_numeric(digits, errors="coerce") * multiplier
+        amounts[negative] = -amounts[negative]
+        out[amounts.index] = amounts
+    out[~np.isfinite(out)] = np.nan
+    unread = out.isna() & ~blank
+    negative = out < 0
+    if not allow_negative:
+        out[negative] = np.nan
+    is_error, error_issues = _error_cells(series, text, label)
+    issues = _combine(
+        error_issues,
+        _issue((kinds == bool), series, "{label} holds {value}, a yes/no value, not " + what, label),
+        _issue(unread, series, "{label} {value} is not " + what + " I can read", label),
+        _issue(negative if not allow_negative else negative & False, series,
+               "{label} {value} is negative; left blank", label),
+    )
+    mask = unread | is_error | (negative if not allow_negative else negative & False)
+    return Parsed(out, issues.where(mask, None))
+
+
+def parse_money(series: pd.Series, label: str, allow_negative: bool = False) -> Parsed:
+    return _parse_amounts(series, label, MONEY_PATTERN, "an amount", allow_negative)
+
+
+def parse_numbers(series: pd.Series, label: str, allow_negative: bool = False) -> Parsed:
+    return _parse_amounts(series, label, NUMBER_PATTERN, "a number", allow_negative)
+
+
+def parse_flags(series: pd.Series, label: str) -> Parsed:
+    """Do-Not flags. Anything that is not clearly "no" counts as yes: a flag we cannot read must not allow contact."""
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    blank = _blank(series, kinds, text)
+    words = series.astype(str).str.strip().str.casefold()
+    is_true = words.isin(TRUE_WORDS) | series.map(lambda v: v is True)
+    is_false = words.isin(FALSE_WORDS) | series.map(lambda v: v is False)
+    is_date = kinds.isin([dt.datetime, dt.date, pd.Timestamp])  # a date typed into the flag: opted out on that date
+    unread = ~blank & ~is_true & ~is_false & ~is_date
+    out = (is_true | is_date | unread) & ~blank & ~is_false
+    issues = _issue(unread, series, "{label} {value} is not Yes or No; treated as Yes to be safe", label)
+    return Parsed(out.astype(bool), issues.where(unread, None))
+
+
+def parse_states(series: pd.Series, label: str) -> Parsed:
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    blank = _blank(series, kinds, text)
+    upper = text.str.upper().str.replace(".", "", regex=False)
+    by_code = upper.where(upper.isin(US_STATES.keys()))
+    by_name = text.str.casefold().map(STATE_BY_NAME)
+    out = by_code.fillna(by_name)
+    unread = out.isna() & ~blank
+    issues = _issue(unread, series, "{label} {value} is not a US state (use the two-letter code, like FL)", label)
+    return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
+
+
+def parse_zips(series: pd.Series, label: str) -> Parsed:
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    blank = _blank(series, kinds, text)
+    numbers = pd.to_numeric(series.where(kinds.isin([int, float, np.int64, np.float64])), errors="coerce")
+    whole = numbers.where((numbers % 1 == 0) & numbers.between(0, 99999))
+    from_number = whole.dropna().astype(int).astype(str).str.zfill(5)
+    from_text = text.str.extract(r"^(\d{5})(?:-?\d{4})?$")[0]
+    short = text.str.fullmatch(r"\d{3,4}").fillna(False).astype(bool)  # Excel dropped the leading zeros
+    from_text[short] = text[short].str.zfill(5)
+    out = from_text.copy()
+    out[from_number.index] = from_number
+    unread = out.isna() & ~blank
+    issues = _issue(unread, series, "{label} {value} is not a ZIP code", label)
+    return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
+
+
+def parse_phones(series: pd.Series, label: str) -> Parsed:
+    """US phone numbers as +1 and ten digits; anything else is reported and not dialled."""
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    blank = _blank(series, kinds, text)
+    as_text = series.where(kinds == str, series.map(_number_text))
+    digits = as_text.astype(str).str.replace(r"(?i)\s*(ext|x)\.?\s*\d+$", "", regex=True)
+    digits = digits.str.replace(r"\D", "", regex=True)
+    digits = digits.where(~((digits.str.len() == 11) & digits.str.startswith("1")), digits.str[1:])
+    valid = (digits.str.len() == 10) & digits.str.match(r"^[2-9]\d{2}[2-9]")
+    out = ("+1" + digits).where(valid & ~blank)
+    unread = out.isna() & ~blank
+    issues = _issue(unread, series, "{label} {value} is not a US phone number I can dial", label)
+    return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
+
+
+def _number_text(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def parse_emails(series: pd.Series, label: str) -> Parsed:
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    blank = _blank(series, kinds, text)
+    cleaned = text.str.removeprefix("mailto:")
+    valid = cleaned.str.fullmatch(EMAIL_PATTERN).fillna(False).astype(bool)
+    out = cleaned.where(valid)
+    unread = out.isna() & ~blank
+    issues = _issue(unread, series, "{label} {value} is not an email address", label)
+    return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
+
+
+def parse_text(series: pd.Series, label: str) -> Parsed:
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    blank = _blank(series, kinds, text)
+    is_error, error_issues = _error_cells(series, text, label)
+    as_text = series.map(_plain_text)
+    out = as_text.where(~blank & ~is_error, None)
+    return Parsed(out, error_issues.where(is_error, None))
+
+
+def _plain_text(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+PARSERS = {
+    ValueType.TEXT: parse_text,
+    ValueType.DATE: parse_dates,
+    ValueType.MONEY: parse_money,
+    ValueType.NUMBER: parse_numbers,
+    ValueType.INTEGER: parse_numbers,
+    ValueType.PERCENT: parse_numbers,
+    ValueType.FLAG: parse_flags,
+    ValueType.STATE: parse_states,
+    ValueType.ZIP: parse_zips,
+    ValueType.PHONE: parse_phones,
+    ValueType.EMAIL: parse_emails,
+}
+
+
+def looks_like_formula(value: object) -> bool:
+    """True for text a spreadsheet would run as a formula if it were typed in: = + - @ at the start."""
+    return isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
