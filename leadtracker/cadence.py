@@ -1,0 +1,286 @@
+"""The follow-up engine: each lead's stage, next step, channel and due date, derived from the Activity ledger.
+
+The ledger is the single source of truth, so the same ledger and the same day always give the same answer.
+Rules (DESIGN §5): day 1 is the first outbound touch; step k is due on day1 + (day_k - 1) or the day after step
+k-1 was done, whichever is later; a step is done when an outbound Activity row names it (not when it bounced,
+came back, reached a wrong number, or was merely opened). After the sequence, a touch every 14 days (every 3 with
+the sale 30 days away, daily with it 7 days away). Not Ready / Not Interested pause the lead for 90 days, then R.
+
+Everything here works on whole columns: one pass of group-bys over the ledger, then numpy over a
+(leads x steps) matrix of completion dates. It never loops over leads in Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .plan import MEETING, Plan, PlanStep
+from .settings import Settings
+
+CHANNEL_ORDER = ("Call", "Text", "Email", "Letter")
+FALLBACK_ORDER = ("Call", "Email", "Letter", "Text")
+REASON_PREFIX = "_no_"  # columns "_no_Call" ... hold why a channel is closed ("" when open)
+
+NOT_DELIVERED = frozenset({"Bounced", "Returned Mail", "Wrong Number"})
+SIGNALS = frozenset({"Opened", "Clicked", "Unsubscribed"})  # engagement or opt-out evidence, never a touch
+ENGAGED = frozenset({"Replied", "Spoke", "Met"})
+MAJOR = ("Meeting Set", "Met", "Not Ready", "Not Interested", "Listed", "Under Contract", "Closed", "Lost",
+         "Do Not Contact")
+TERMINAL = {"Closed": "Closed", "Lost": "Lost", "Do Not Contact": "Do Not Contact"}
+LISTED = frozenset({"Listed", "Under Contract"})
+PAUSING = frozenset({"Not Ready", "Not Interested"})
+
+# The channel an outcome implies, when the agent did not say
+OUTCOME_CHANNEL = {"Spoke": "Call", "Left Voicemail": "Call", "No Answer": "Call", "Wrong Number": "Call",
+                   "Bounced": "Email", "Opened": "Email", "Clicked": "Email", "Unsubscribed": "Email",
+                   "Returned Mail": "Letter", "Met": "Meeting"}
+
+RESULT_COLUMNS = ("Stage", "Cadence Day", "Next Step", "Next Channel", "Due Date", "Days Overdue", "Touches",
+                  "Last Touch", "Last Outcome")
+
+
+def _days(series: pd.Series) -> np.ndarray:
+    """Dates as float days since the epoch (NaN for blank), for numpy arithmetic."""
+    values = series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    out = values.astype("int64").astype(float)
+    out[np.isnat(values)] = np.nan
+    return out
+
+
+def _dates(days: np.ndarray, index: pd.Index) -> pd.Series:
+    out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    ok = ~np.isnan(days)
+    if ok.any():
+        out[ok] = (days[ok].astype("int64")).astype("datetime64[D]").astype("datetime64[ns]")
+    return out
+
+
+def classify_activity(activity: pd.DataFrame) -> pd.DataFrame:
+    """Add the flags the engine needs: outbound attempt, completes a step, engagement."""
+    outcome = activity["Outcome"]
+    inbound = activity["Direction"].fillna("").astype(str).str.casefold().eq("inbound") | outcome.eq("Replied")
+    flagged = activity.assign(
+        _inbound=inbound,
+        _attempt=~inbound & ~outcome.isin(SIGNALS),
+        _completes=~inbound & ~outcome.isin(SIGNALS | NOT_DELIVERED),
+    )
+    return flagged
+
+
+def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
+    """Which channels each lead may be reached on, and why not where not.
+
+    `leads` has parsed contact columns (Phone, Phone 2, Email, Property Address, Mailing Address, the Do-Not flags)
+    and `_key`. The ledger adds what the sheet does not say: bounces, unsubscribes, returned mail, wrong numbers.
+    """
+    def count(outcome: str, channel: str | None = None) -> pd.Series:
+        rows = activity[activity["Outcome"].eq(outcome)]
+        if channel is not None:  # a bounce logged without a channel is still a bounce
+            rows = rows[rows["Channel"].eq(channel) | rows["Channel"].isna()]
+        return leads["_key"].map(rows.groupby("_key").size()).fillna(0)
+
+    phones = leads["Phone"].notna().astype(int) + leads["Phone 2"].notna().astype(int)
+    wrong = count("Wrong Number")
+    bounced = count("Bounced", "Email") > 0
+    unsubscribed = count("Unsubscribed") > 0
+    returned = count("Returned Mail", "Letter") > 0
+    has_address = leads["Property Address"].notna() | leads["Mailing Address"].notna()
+
+    reasons = pd.DataFrame(index=leads.index)
+    reasons["Call"] = np.select(
+        [phones.eq(0), leads["Do Not Call"], wrong >= phones],
+        ["no phone", "Do Not Call", "wrong number"], default="")
+    reasons["Text"] = np.select(
+        [phones.eq(0), leads["Do Not Text"], leads["Do Not Call"], wrong >= phones],
+        ["no phone", "Do Not Text", "Do Not Call", "wrong number"], default="")
+    reasons["Email"] = np.select(
+        [leads["Email"].isna(), leads["Do Not Email"], unsubscribed, bounced],
+        ["no email", "Do Not Email", "unsubscribed", "bounced"], default="")
+    reasons["Letter"] = np.select(
+        [~has_address, leads["Do Not Mail"], returned],
+        ["no address", "Do Not Mail", "returned mail"], default="")
+    return reasons
+
+
+def _choose(available: pd.DataFrame, step: PlanStep, start: np.ndarray | None = None) -> np.ndarray:
+    """The channel(s) for a step per lead: first available of the step's list (beginning at `start` for a
+    rotating step), all available ones for a `together` step, else the first available of any, else ""."""
+    n = len(available)
+    chosen = np.full(n, "", dtype=object)
+    listed = [c for c in step.channels if c in available.columns]
+    if listed:
+        matrix = available[listed].to_numpy(dtype=bool)
+        names = np.array(listed, dtype=object)
+        if step.together:
+            chosen = np.array([" + ".join(names[row]) for row in matrix], dtype=object)
+        else:
+            first = np.zeros(n, dtype=int) if start is None else np.asarray(start, dtype=int)
+            for offset in reversed(range(len(listed))):
+                candidate = (first + offset) % len(listed)
+                ok = matrix[np.arange(n), candidate]
+                chosen = np.where(ok, names[candidate], chosen)
+    for channel in FALLBACK_ORDER:
+        chosen = np.where((chosen == "") & available[channel].to_numpy(dtype=bool), channel, chosen)
+    return chosen
+
+
+def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, settings: Settings,
+                    today: pd.Timestamp) -> pd.DataFrame:
+    """Stage, next step, channel and due date for every lead row.
+
+    `leads`: index = sheet row; columns `_key` (Lead ID text), channel reasons from `channel_availability`
+    (`_no_Call` ... `_no_Letter`: "" when allowed), Meeting Date, Received, `_sale_date`, `_redemption_known`,
+    `_redemption_ends`, Days to Sale. `activity`: `_key`, `_ts` (datetime), Step, Channel, Direction, Outcome
+    (validated), as classified by `classify_activity`.
+    """
+    idx = leads.index
+    keys = leads["_key"]
+    today_day = float(np.datetime64(today.normalize(), "D").astype("int64"))
+    act = activity[activity["_key"].isin(set(keys.dropna()))]
+    act = act.sort_values("_ts", kind="stable")
+    act_day = _days(act["_ts"])
+    act = act.assign(_day=act_day)
+
+    def per_key(frame: pd.DataFrame, column: str, how: str) -> pd.Series:
+        if frame.empty:
+            return pd.Series(np.nan, index=idx)
+        grouped = getattr(frame.groupby("_key")[column], how)()
+        return keys.map(grouped)
+
+    attempts = act[act["_attempt"]]
+    completes = act[act["_completes"]]
+    day1 = per_key(attempts, "_day", "min").to_numpy(dtype=float)
+    touches = per_key(attempts, "_day", "size").fillna(0).to_numpy(dtype=int)
+    last_touch = per_key(attempts, "_day", "max").to_numpy(dtype=float)
+    last_outcome = per_key(act, "Outcome", "last")
+    last_completed = per_key(completes, "_day", "max").to_numpy(dtype=float)
+
+    # completion date of each sequence step: a (leads x steps) matrix
+    codes = [s.code for s in plan.sequence]
+    seq_done = completes[completes["Step"].isin(codes)]
+    if seq_done.empty:
+        done = np.full((len(idx), len(codes)), np.nan)
+    else:
+        table = seq_done.groupby(["_key", "Step"])["_day"].min().unstack().reindex(columns=codes)
+        done = table.reindex(keys.to_numpy()).to_numpy(dtype=float)
+    offsets = np.array([s.day for s in plan.sequence], dtype=float)
+
+    # the latest decisive outcome (meeting, pause, listing, end) and the latest sign of engagement
+    major = act[act["Outcome"].isin(MAJOR)]
+    major_outcome = per_key(major, "Outcome", "last")
+    major_day = per_key(major, "_day", "last").to_numpy(dtype=float)
+    engaged_rows = act[act["Outcome"].isin(ENGAGED)]
+    engaged_day = per_key(engaged_rows, "_day", "max").to_numpy(dtype=float)
+    reengaged = completes[completes["Step"].eq(plan.reengage.code)]
+    reengage_day = per_key(reengaged, "_day", "max").to_numpy(dtype=float)
+    nurture_count = per_key(completes[completes["Step"].eq(plan.nurture.code)], "_day", "size").fillna(0)
+    nurture_count = nurture_count.to_numpy(dtype=int)
+
+    available = leads[[REASON_PREFIX + c for c in CHANNEL_ORDER]].eq("")
+    available.columns = list(CHANNEL_ORDER)
+    any_channel = available.any(axis=1).to_numpy()
+
+    # --- sequence position ---
+    not_done = np.isnan(done)
+    has_pending = not_done.any(axis=1)
+    k = np.where(has_pending, not_done.argmax(axis=1), len(codes))
+    k_safe = np.minimum(k, len(codes) - 1)
+    base_due = day1 + offsets[k_safe] - 1
+    prev_done = np.where(k > 0, done[np.arange(len(idx)), np.maximum(k - 1, 0)] + 1, np.nan)
+    seq_due = np.fmax(base_due, prev_done)
+
+    # --- nurture rhythm, compressed near the sale ---
+    days_to_sale = _days(leads["_sale_date"]) - today_day  # a scheduled sale, never an estimate
+    interval = np.full(len(idx), float(plan.nurture.day))
+    near = ~np.isnan(days_to_sale) & (days_to_sale >= 0)
+    interval[near & (days_to_sale <= settings.compress_within_days)] = min(
+        settings.compressed_interval_days, plan.nurture.day)
+    interval[near & (days_to_sale <= settings.daily_within_days)] = 1
+    nurture_due = last_completed + interval
+
+    # --- pause and re-engagement ---
+    major_arr = major_outcome.to_numpy(dtype=object)
+    paused = np.isin(major_arr, list(PAUSING))
+    came_back = paused & (engaged_day > major_day)
+    reengaged_after = paused & (reengage_day >= major_day)
+    resumed = came_back | reengaged_after
+    pause_ends = major_day + plan.reengage.day
+    still_paused = paused & ~resumed
+
+    new = np.isnan(day1)
+    in_sequence = ~new & has_pending & ~resumed
+    in_nurture = ~new & (~has_pending | resumed)
+
+    next_step = np.full(len(idx), "", dtype=object)
+    due = np.full(len(idx), np.nan)
+    next_step[new] = codes[0]
+    due[new] = today_day
+    seq_codes = np.array(codes, dtype=object)
+    next_step[in_sequence] = seq_codes[k_safe[in_sequence]]
+    due[in_sequence] = seq_due[in_sequence]
+    next_step[in_nurture] = plan.nurture.code
+    due[in_nurture] = nurture_due[in_nurture]
+    next_step[still_paused] = plan.reengage.code
+    due[still_paused] = pause_ends[still_paused]
+
+    met_after = per_key(completes[completes["Step"].eq(MEETING)], "_day", "max").to_numpy(dtype=float)
+    meeting_set = (major_arr == "Meeting Set") & ~(met_after >= major_day)
+    meeting_day = _days(leads["Meeting Date"])
+    next_step[meeting_set] = MEETING
+    due[meeting_set] = np.where(np.isnan(meeting_day[meeting_set]), today_day, meeting_day[meeting_set])
+
+    # --- stage ---
+    stage = np.full(len(idx), "Cadence", dtype=object)
+    stage[in_nurture] = "Nurture"
+    stage[new] = "New"
+    engaged = ~np.isnan(engaged_day) & ~still_paused
+    stage[engaged & ~new] = "Engaged"
+    stage[still_paused & (today_day < pause_ends)] = "Paused"
+    stage[still_paused & (today_day >= pause_ends)] = "Nurture"
+    stage[meeting_set] = "Meeting Set"
+    no_contact = ~any_channel & ~meeting_set
+    stage[no_contact] = "Needs Contact Info"
+
+    sale_day = _days(leads["_sale_date"])
+    redemption_end = _days(leads["_redemption_ends"])
+    sale_passed = ~np.isnan(sale_day) & (sale_day < today_day)
+    in_redemption = sale_passed & leads["_redemption_known"].to_numpy(dtype=bool) & (
+        redemption_end > sale_day) & (redemption_end >= today_day)
+    stage[in_redemption & ~no_contact] = "Redemption"
+    stage[sale_passed & ~in_redemption] = "Sale Passed"
+    listed = np.isin(major_arr, list(LISTED))
+    stage[listed] = "Listed"
+    for outcome, name in TERMINAL.items():
+        stage[major_arr == outcome] = name
+    stopped = np.isin(stage, ["Sale Passed", "Listed", "Closed", "Lost", "Do Not Contact", "Needs Contact Info"])
+    next_step[stopped] = ""
+    due[stopped] = np.nan
+
+    # --- channels for the step ---
+    next_channel = np.full(len(idx), "", dtype=object)
+    for step in plan.sequence + (plan.nurture, plan.reengage):
+        rows = next_step == step.code
+        if rows.any():
+            start = nurture_count[rows] if step.code == plan.nurture.code else None
+            next_channel[rows] = _choose(available[rows], step, start)
+    next_channel[next_step == MEETING] = "Meeting"
+
+    overdue = np.where(np.isnan(due), np.nan, np.maximum(today_day - due, 0))
+    cadence_day = np.where(new | stopped, np.nan, today_day - day1 + 1)
+
+    out = pd.DataFrame(index=idx)
+    out["Stage"] = stage
+    out["Cadence Day"] = cadence_day
+    out["Next Step"] = next_step
+    out["Next Channel"] = next_channel
+    out["Due Date"] = _dates(due, idx)
+    out["Days Overdue"] = overdue
+    out["Touches"] = touches
+    out["Last Touch"] = _dates(last_touch, idx)
+    out["Last Outcome"] = last_outcome.where(last_outcome.notna(), None)
+    out["_new"] = new & ~stopped
+    replied_last = last_outcome.eq("Replied").to_numpy()
+    out["_replied"] = replied_last & ~stopped
+    out["_engaged"] = engaged
+    return out

@@ -1,0 +1,150 @@
+"""Commands: a store in, a report out. The CLI, the ribbon and the sheet sync all call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .errors import UsageError
+from .refresh import Result, Tables, refresh
+from .settings import parse_settings
+from .store import Store, apply_changes
+
+ALL_LEAD_COLUMNS = schema.LEAD_COLUMNS
+STOPPED_STAGES = ("Sale Passed", "Listed", "Closed", "Lost", "Do Not Contact")
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    result: Result
+    saved: str
+    summary: str
+    messages: tuple[str, ...]
+
+
+def open_store(target: str) -> Store:
+    """The store for a command-line target: a path to an .xlsx workbook (Google Sheets come later)."""
+    if target.startswith("gsheet:"):
+        raise UsageError("Google Sheets targets (gsheet:...) are not available in this version yet; "
+                         "use a path to an .xlsx workbook.")
+    from .xlsx_store import XlsxStore
+
+    return XlsxStore(target)
+
+
+def read_tables(store: Store) -> Tables:
+    return Tables(
+        leads=store.read(schema.SHEET_LEADS, schema.LEAD_COLUMNS),
+        activity=store.read(schema.SHEET_ACTIVITY, schema.ACTIVITY_COLUMNS),
+        settings=store.read(schema.SHEET_SETTINGS, schema.SETTINGS_COLUMNS),
+        plan=store.read(schema.SHEET_PLAN, schema.PLAN_COLUMNS),
+    )
+
+
+def moment(tables: Tables, today: dt.date | None) -> dt.datetime:
+    """--today D means that date at 9:00 AM; otherwise the current time in the agent's time zone (Settings)."""
+    if today is not None:
+        return dt.datetime.combine(today, dt.time(9, 0))
+    settings, _ = parse_settings(tables.settings.canonical(schema.SETTINGS_COLUMNS)
+                                 if tables.settings is not None and tables.settings.headers else None)
+    return dt.datetime.now(settings.zone).replace(tzinfo=None)
+
+
+def ensure_input_sheets(store: Store) -> list[str]:
+    """A missing input sheet is created with its headers (DESIGN §4)."""
+    created = []
+    empty = pd.DataFrame()
+    for name, columns in ((schema.SHEET_LEADS, schema.LEAD_COLUMNS), (schema.SHEET_ACTIVITY,
+                                                                      schema.ACTIVITY_COLUMNS),
+                          (schema.SHEET_SETTINGS, schema.SETTINGS_COLUMNS)):
+        data = store.read(name, columns)
+        if data is None or not data.headers:
+            store.append_rows(name, columns, empty.reindex(columns=[c.name for c in columns]), None)
+            created.append(name)
+    return created
+
+
+def run_refresh(store: Store, today: dt.date | None = None, progress=None) -> RefreshReport:
+    say = progress or (lambda message: None)
+    say(f"Reading {store.label}")
+    created = ensure_input_sheets(store)
+    tables = read_tables(store)
+    now = moment(tables, today)
+    count = len(tables.leads.rows) if tables.leads is not None else 0
+    say(f"Computing {count:,} lead rows")
+    result = refresh(tables, now)
+    say("Saving")
+    saved = apply_changes(store, result.changes, ALL_LEAD_COLUMNS)
+    messages = tuple(f"Added the missing {name} sheet." for name in created) + result.changes.messages
+    return RefreshReport(result, saved, summarize(result), messages)
+
+
+def compute_today(store: Store, today: dt.date | None = None) -> Result:
+    """Refresh in memory only: nothing is written."""
+    tables = read_tables(store)
+    return refresh(tables, moment(tables, today))
+
+
+def summarize(result: Result) -> str:
+    leads = result.leads
+    changes = result.changes
+    stage = leads["Stage"] if len(leads) else pd.Series(dtype=object)
+    today = result.today
+    with_issues = int(leads["Data Issues"].notna().sum()) if len(leads) else 0
+    parts = [f"Refreshed {len(leads):,} lead{'s' if len(leads) != 1 else ''}",
+             f"{int((stage == 'New').sum())} new",
+             f"{len(today)} on Today"]
+    text = ", ".join(parts) + "."
+    if len(changes.activity_rows):
+        text += f" {len(changes.activity_rows)} quick-log entr{'ies' if len(changes.activity_rows) != 1 else 'y'}"
+        text += " moved to Activity."
+    if with_issues:
+        text += (f" {with_issues} row{'s have' if with_issues != 1 else ' has'} data issues "
+                 "(see the Data Issues column).")
+    return text
+
+
+def format_today(today: pd.DataFrame, width: int = 120) -> str:
+    """Today as a plain-text table for the terminal."""
+    if today.empty:
+        return "Nothing is due today."
+    columns = [("#", "Rank", 3), ("Channel", "Channel", 14), ("Lead", "Lead ID", 10), ("Owner", "Owner Name", 22),
+               ("Step", "Step", 7), ("Due", "Due Date", 10), ("Late", "Days Overdue", 4),
+               ("Contact", "Contact", 28), ("Why now", "Why now", 40)]
+    lines = ["  ".join(title.ljust(size) for title, _, size in columns).rstrip()]
+    lines.append("  ".join("-" * size for _, _, size in columns))
+    for _, row in today.iterrows():
+        cells = []
+        for _, key, size in columns:
+            value = row[key]
+            if value is None or (isinstance(value, float) and value != value):
+                text = ""
+            elif isinstance(value, (pd.Timestamp, dt.date)):
+                text = f"{value:%Y-%m-%d}"
+            elif isinstance(value, float):
+                text = f"{value:.0f}"
+            else:
+                text = " ".join(str(value).split())
+            if len(text) > size:
+                text = text[: size - 1] + "…"
+            cells.append(text.ljust(size))
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def stderr_progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def new_workbook(path: Path) -> str:
+    from .template import new_workbook as copy_template
+
+    copy_template(path)
+    return f"Created {path} from the Lead Tracker template. Add leads on the Leads sheet, then run: " \
+           f"leadtracker refresh {path}"

@@ -1,0 +1,121 @@
+"""The Today list: every new lead and every lead whose step is due, ranked, cut at the daily capacity.
+
+Ranking (DESIGN §5): new leads and unanswered replies first (the newest lead on top: speed to lead), then the
+nearest sale, the most overdue, engagement, distress score and equity. New leads and replies are never cut.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .plan import Plan
+from .settings import Settings
+
+TODAY_COLUMNS = ("Rank", "Channel", "Lead ID", "Owner Name", "Contact", "Step", "What to do", "Due Date",
+                 "Days Overdue", "Days to Sale", "Stage", "Why now", "Allowed")
+CHANNEL_GROUPS = ("Call", "Text", "Email", "Letter", "Meeting")
+
+
+def rank_today(leads: pd.DataFrame, cadence: pd.DataFrame, today: pd.Timestamp, settings: Settings) -> pd.Series:
+    """Priority rank (1 = first) for every lead that is due today or new; NaN for the rest."""
+    due = cadence["Due Date"].notna() & (cadence["Due Date"] <= today) & cadence["Next Step"].ne("")
+    candidates = due | cadence["_new"]
+    frame = pd.DataFrame({
+        "top": ~(cadence["_new"] | cadence["_replied"]),
+        "fresh": -leads["Received"].fillna(pd.Timestamp("1900-01-01")).astype("int64"),
+        "sale": leads["Days to Sale"].where(leads["Days to Sale"] >= 0).fillna(np.inf),
+        "overdue": -cadence["Days Overdue"].fillna(0),
+        "engaged": ~cadence["_engaged"],
+        "distress": -leads["Distress Score"].fillna(0),
+        "equity": -leads["_equity"].fillna(-np.inf),
+        "sheet_row": leads.index.to_numpy(),
+    }, index=leads.index)[candidates]
+    frame.loc[frame["top"], "fresh"] = 0  # recency only orders the new leads and replies
+    ordered = frame.sort_values(["top", "fresh", "sale", "overdue", "engaged", "distress", "equity", "sheet_row"],
+                                kind="stable")
+    rank = pd.Series(np.nan, index=leads.index)
+    rank[ordered.index] = np.arange(1, len(ordered) + 1)
+    return rank
+
+
+def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, reasons: pd.DataFrame,
+                plan: Plan, settings: Settings, today: pd.Timestamp) -> pd.DataFrame:
+    """The Today sheet: the ranked list cut at capacity (never cutting new leads and replies), grouped by channel."""
+    listed = rank.dropna().sort_values()
+    protected = (cadence["_new"] | cadence["_replied"]).reindex(listed.index)
+    room = max(settings.daily_capacity - int(protected.sum()), 0)
+    others = listed[~protected]
+    keep = listed[protected].index.append(others.index[:room])
+    rows = leads.loc[keep]
+    steps = cadence.loc[keep]
+    channel = steps["Next Channel"].fillna("")
+    primary = channel.str.split(" + ", regex=False).str[0]
+    out = pd.DataFrame(index=keep)
+    out["Rank"] = rank[keep].astype(int)
+    out["Channel"] = channel
+    out["Lead ID"] = rows["Lead ID"]
+    out["Owner Name"] = rows["Owner Name"]
+    out["Contact"] = _contact(rows, primary)
+    out["Step"] = steps["Next Step"]
+    out["What to do"] = steps["Next Step"].map(lambda code: plan.step(code).purpose if plan.step(code) else "")
+    out["Due Date"] = steps["Due Date"]
+    out["Days Overdue"] = steps["Days Overdue"]
+    out["Days to Sale"] = rows["Days to Sale"]
+    out["Stage"] = steps["Stage"]
+    out["Why now"] = _why(rows, steps)
+    out["Allowed"] = _allowed(reasons.loc[keep], primary)
+    group = primary.map({c: i for i, c in enumerate(CHANNEL_GROUPS)}).fillna(len(CHANNEL_GROUPS))
+    out = out.assign(_group=group).sort_values(["_group", "Rank"], kind="stable").drop(columns="_group")
+    return out.reset_index(drop=True)
+
+
+def format_phone(value: object) -> str:
+    text = str(value or "")
+    if text.startswith("+1") and len(text) == 12:
+        return f"({text[2:5]}) {text[5:8]}-{text[8:]}"
+    return text
+
+
+def _contact(rows: pd.DataFrame, primary: pd.Series) -> list[str]:
+    out = []
+    for (_, row), channel in zip(rows.iterrows(), primary):
+        if channel in ("Call", "Text"):
+            out.append(format_phone(row["Phone"] or row["Phone 2"]))
+        elif channel == "Email":
+            out.append(row["Email"] or "")
+        elif channel in ("Letter", "Meeting"):
+            parts = [row["Mailing Address"], row["Mailing City"], row["Mailing State"], row["Mailing ZIP"]]
+            if not row["Mailing Address"] or channel == "Meeting":
+                parts = [row["Property Address"], row["City"], row["State"], row["ZIP"]]
+            out.append(", ".join(str(p) for p in parts if p))
+        else:
+            out.append("")
+    return out
+
+
+def _why(rows: pd.DataFrame, steps: pd.DataFrame) -> list[str]:
+    out = []
+    for (_, row), (_, step) in zip(rows.iterrows(), steps.iterrows()):
+        parts = []
+        if step["_new"]:
+            parts.append("New lead: reach out today")
+        elif step["_replied"]:
+            parts.append("They replied: answer today")
+        elif step["Days Overdue"] and step["Days Overdue"] > 0:
+            parts.append(f"{step['Next Step']} was due {step['Due Date']:%b %d} ({int(step['Days Overdue'])} "
+                         f"day{'s' if step['Days Overdue'] != 1 else ''} overdue)")
+        else:
+            parts.append(f"{step['Next Step']} is due today")
+        days = row["Days to Sale"]
+        if days is not None and days == days and days >= 0:
+            parts.append(f"sale in {int(days)} day{'s' if days != 1 else ''}")
+        out.append("; ".join(parts))
+    return out
+
+
+def _allowed(reasons: pd.DataFrame, primary: pd.Series) -> list[str]:
+    text = {"Call": "Phone on file, not on Do Not Call", "Text": "Phone on file, no text opt-out",
+            "Email": "Email on file, not opted out", "Letter": "Address on file, no mail opt-out",
+            "Meeting": "Meeting agreed"}
+    return [text.get(channel, "") for channel in primary]

@@ -1,0 +1,323 @@
+"""refresh(tables, now) -> Changes: the heart of the tracker, a pure function of the sheets and the moment.
+
+    read sheets -> parse and validate every input column (problems go to the row's Data Issues)
+    -> deadlines -> contact channels -> cadence -> quick-log cells become Activity rows (cadence again for those
+    leads) -> Today and Dashboard -> Changes (computed columns by Lead ID, cells to fill, rows to append)
+
+No spreadsheet library here: stores turn sheets into `SheetData` and carry out the `Changes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .cadence import CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, channel_availability, classify_activity, compute_cadence
+from .dashboard import build_dashboard
+from .deadlines import compute_deadlines
+from .plan import Plan, parse_channels, parse_plan
+from .priority import TODAY_COLUMNS, build_today, rank_today
+from .schema import ACTIVITY_COLUMNS, LEAD_COLUMNS, OUTCOMES, Kind, ValueType
+from .settings import Settings, parse_settings
+from .store import CellFill, Changes, SheetData, ToolSheet, key_text
+from .values import PARSERS, parse_dates, parse_text, show
+
+MAX_ISSUES_TEXT = 2000
+INPUT_COLUMNS = tuple(c for c in LEAD_COLUMNS if c.kind is not Kind.COMPUTED)
+COMPUTED_COLUMNS = tuple(c for c in LEAD_COLUMNS if c.kind is Kind.COMPUTED)
+_OUTCOME_BY_FOLD = {o.casefold(): o for o in OUTCOMES}
+_CHANNEL_BY_FOLD = {c.casefold(): c for c in schema.CHANNELS}
+
+
+@dataclass(frozen=True)
+class Tables:
+    leads: SheetData | None
+    activity: SheetData | None
+    settings: SheetData | None
+    plan: SheetData | None
+
+
+@dataclass(frozen=True)
+class Result:
+    changes: Changes
+    settings: Settings
+    today: pd.DataFrame
+    leads: pd.DataFrame  # parsed lead rows with computed columns, for commands that print
+
+
+class IssueLog:
+    """Problems per lead row, kept in the order found; joined into the Data Issues column."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.index = index
+        self.by_row: dict[object, list[str]] = {}
+
+    def add(self, issues: pd.Series) -> None:
+        found = issues[issues.map(lambda v: isinstance(v, str) and v != "")]
+        for row, message in found.items():
+            self.by_row.setdefault(row, []).append(message)
+
+    def add_at(self, rows: list[object], messages: list[str]) -> None:
+        for row, message in zip(rows, messages):
+            self.by_row.setdefault(row, []).append(message)
+
+    def joined(self) -> pd.Series:
+        out = pd.Series(None, index=self.index, dtype=object)
+        for row, messages in self.by_row.items():
+            if row in out.index:
+                text = "; ".join(messages)
+                out[row] = text if len(text) <= MAX_ISSUES_TEXT else text[: MAX_ISSUES_TEXT - 1] + "…"
+        return out
+
+
+def parse_leads(raw: pd.DataFrame) -> tuple[pd.DataFrame, IssueLog]:
+    """Every input column parsed by its type; problems recorded per row."""
+    issues = IssueLog(raw.index)
+    parsed = pd.DataFrame(index=raw.index)
+    for column in INPUT_COLUMNS:
+        if column.kind is Kind.QUICK_LOG:
+            parsed[column.name] = raw[column.name]
+            continue
+        result = PARSERS[column.type](raw[column.name], column.name)
+        parsed[column.name] = result.values
+        issues.add(result.issues)
+    return parsed, issues
+
+
+def assign_lead_ids(raw: pd.DataFrame, issues: IssueLog) -> tuple[pd.Series, list[CellFill]]:
+    """Lead ID as text per row; blank ones get a stable new id; duplicates are reported, never merged."""
+    keys = raw["Lead ID"].map(key_text)
+    fills: list[CellFill] = []
+    taken = set(keys.dropna())
+    for row in keys[keys.isna()].index:
+        seed = "|".join(str(raw.at[row, c]) for c in ("Property Address", "Owner Name", "ZIP")) + f"|{row}"
+        digest = hashlib.sha1(seed.encode("utf-8")).hexdigest().upper()
+        n = 0
+        new_id = f"LT-{digest[:6]}"
+        while new_id in taken:
+            n += 1
+            new_id = f"LT-{digest[:6]}-{n}"
+        taken.add(new_id)
+        keys[row] = new_id
+        fills.append(CellFill(int(row), "Lead ID", raw.at[row, "Lead ID"], new_id))
+    duplicated = keys.duplicated(keep=False)
+    if duplicated.any():
+        rows, messages = [], []
+        for key, group in keys[duplicated].groupby(keys[duplicated]):
+            for row in group.index:
+                others = ", ".join(str(r) for r in group.index if r != row)
+                rows.append(row)
+                messages.append(f"Lead ID {show(key)} is also on row {others}; both kept, please make them unique")
+        issues.add_at(rows, messages)
+    return keys, fills
+
+
+def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.DataFrame, list[tuple[str, str]],
+                                                                            list[str]]:
+    """Ledger rows usable by the engine, problems as (lead key, message), and workbook-level messages."""
+    empty = pd.DataFrame(columns=["_key", "_ts", "Step", "Channel", "Direction", "Outcome", "Activity ID"])
+    if data is None or data.rows.empty:
+        return empty, [], []
+    raw = data.canonical(ACTIVITY_COLUMNS)
+    keys = raw["Lead ID"].map(key_text)
+    stamps = parse_dates(raw["Timestamp"], "Timestamp", keep_time=True)
+    outcome_text = parse_text(raw["Outcome"], "Outcome").values
+    outcome = outcome_text.map(lambda v: _OUTCOME_BY_FOLD.get(v.casefold()) if isinstance(v, str) else None)
+    channel = parse_text(raw["Channel"], "Channel").values.map(
+        lambda v: _CHANNEL_BY_FOLD.get(v.casefold(), v) if isinstance(v, str) else None)
+    frame = pd.DataFrame({
+        "_key": keys, "_ts": stamps.values, "Step": parse_text(raw["Step"], "Step").values,
+        "Channel": channel, "Direction": parse_text(raw["Direction"], "Direction").values, "Outcome": outcome,
+        "Activity ID": raw["Activity ID"].map(key_text),
+    }, index=raw.index)
+    problems: list[tuple[str, str]] = []
+    bad_time = frame["_ts"].isna() & keys.notna()
+    bad_outcome = outcome.isna() & keys.notna()
+    for row in frame.index[bad_time]:
+        problems.append((keys[row], f"Activity row {row}: Timestamp {show(raw.at[row, 'Timestamp'])} is not a "
+                                    "date; row ignored"))
+    for row in frame.index[bad_outcome & ~bad_time]:
+        problems.append((keys[row], f"Activity row {row}: Outcome {show(raw.at[row, 'Outcome'])} is not one of "
+                                    "the outcomes in the list; row ignored"))
+    messages = []
+    unknown = keys.notna() & ~keys.isin(known_keys)
+    if unknown.any():
+        sample = ", ".join(sorted(set(keys[unknown]))[:5])
+        messages.append(f"Activity: {int(unknown.sum())} row(s) name a Lead ID that is not on Leads "
+                        f"(for example {sample}); they are kept and ignored.")
+    usable = frame[keys.notna() & ~bad_time & ~bad_outcome]
+    return classify_activity(usable), problems, messages
+
+
+def quick_log(raw: pd.DataFrame, keys: pd.Series, cadence: pd.DataFrame, now: dt.datetime,
+              settings: Settings, plan: Plan, issues: IssueLog) -> tuple[pd.DataFrame, list[CellFill]]:
+    """Log Outcome / Log Note / Log Channel cells -> Activity rows, and the cells to clear."""
+    outcome_cells = raw["Log Outcome"]
+    note_cells = raw["Log Note"]
+    channel_cells = raw["Log Channel"]
+    filled = outcome_cells.map(key_text).notna()
+    note_only = ~filled & note_cells.map(key_text).notna()
+    issues.add_at(list(raw.index[note_only]),
+                  ["Log Note is waiting for a Log Outcome (pick one from the list), then refresh"] * int(
+                      note_only.sum()))
+    records, fills, bad_rows, bad_messages = [], [], [], []
+    stamp = now.replace(microsecond=0, tzinfo=None)
+    for row in raw.index[filled]:
+        typed = key_text(outcome_cells[row])
+        outcome = _OUTCOME_BY_FOLD.get(typed.casefold())
+        channel_typed = key_text(channel_cells[row])
+        channel = None
+        if channel_typed:
+            channels, _, unknown = parse_channels(channel_typed)
+            channel = channels[0] if channels and not unknown else None
+            if channel is None:
+                bad_rows.append(row)
+                bad_messages.append(f"Log Channel {show(channel_typed)} is not one of "
+                                    f"{', '.join(schema.CHANNELS)}; not logged yet")
+                continue
+        if outcome is None:
+            bad_rows.append(row)
+            bad_messages.append(f"Log Outcome {show(typed)} is not one of the outcomes in the list; not logged yet")
+            continue
+        step = cadence.at[row, "Next Step"] or None
+        planned = cadence.at[row, "Next Channel"] or ""
+        channel = channel or OUTCOME_CHANNEL.get(outcome) or planned.split(" + ")[0] or None
+        planned_step = plan.step(step) if step else None
+        rotating = step in (plan.nurture.code, plan.reengage.code)
+        if planned_step is not None and not rotating and channel not in planned_step.channels + ("Meeting",):
+            step = None  # a call logged while a letter is due is a touch, but it does not do the letter's job
+        note = key_text(note_cells[row])
+        seed = f"{keys[row]}|{stamp.isoformat()}|{outcome}|{note}|{row}"
+        records.append({
+            "Activity ID": "Q-" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:12].upper(),
+            "Timestamp": stamp, "Lead ID": keys[row], "Step": step, "Channel": channel,
+            "Direction": "Inbound" if outcome == "Replied" else "Outbound", "Outcome": outcome,
+            "Note": note, "Source": "quick-log", "Ref": f"Leads row {row}", "By": settings.agent_name or None,
+        })
+        for column, cells in (("Log Outcome", outcome_cells), ("Log Note", note_cells),
+                              ("Log Channel", channel_cells)):
+            if key_text(cells[row]) is not None:
+                fills.append(CellFill(int(row), column, cells[row], None))
+    issues.add_at(bad_rows, bad_messages)
+    columns = [c.name for c in ACTIVITY_COLUMNS]
+    return pd.DataFrame(records, columns=columns), fills
+
+
+def contact_rules_text(reasons: pd.DataFrame) -> pd.Series:
+    """"OK: Call, Email, Letter · Not: Text (Do Not Text)" per lead."""
+    ok = pd.Series("", index=reasons.index, dtype=object)
+    blocked = pd.Series("", index=reasons.index, dtype=object)
+    for channel in CHANNEL_ORDER:
+        free = reasons[channel].eq("")
+        ok = ok.where(~free, ok + np.where(ok.eq(""), "", ", ") + channel)
+        why = channel + " (" + reasons[channel] + ")"
+        blocked = blocked.where(free, blocked + np.where(blocked.eq(""), "", ", ") + why)
+    text = ("OK: " + ok).where(ok.ne(""), "No channel open")
+    return text.where(blocked.eq(""), text + " · Not: " + blocked)
+
+
+def _integers(series: pd.Series) -> pd.Series:
+    return pd.Series([None if v is None or v != v else int(v) for v in series], index=series.index, dtype=object)
+
+
+def refresh(tables: Tables, now: dt.datetime) -> Result:
+    """Compute every computed column, the Activity rows to append, and the Today and Dashboard sheets."""
+    today = pd.Timestamp(now.date())
+    settings, messages = parse_settings(
+        tables.settings.canonical(schema.SETTINGS_COLUMNS) if tables.settings is not None and
+        tables.settings.headers else None)
+    plan, plan_messages = parse_plan(
+        tables.plan.canonical(schema.PLAN_COLUMNS) if tables.plan is not None and tables.plan.headers else None)
+    messages += plan_messages
+    leads_sheet = tables.leads.name if tables.leads is not None else schema.SHEET_LEADS
+    if tables.leads is None or not tables.leads.headers or tables.leads.rows.empty:
+        raw = pd.DataFrame({c.name: pd.Series(dtype=object) for c in LEAD_COLUMNS})
+    else:
+        raw = tables.leads.canonical(LEAD_COLUMNS)
+        header_map = tables.leads.header_map(LEAD_COLUMNS)
+        for header, canonical in header_map.duplicates:
+            messages.append(f"Leads: column {header!r} also means {canonical!r}; the first one is used.")
+        inputs = [c.name for c in INPUT_COLUMNS]
+        raw = raw[raw[inputs].map(key_text).notna().any(axis=1)]  # rows with only computed values are not leads
+
+    parsed, issues = parse_leads(raw)
+    keys, id_fills = assign_lead_ids(raw, issues)
+    parsed["Lead ID"] = keys
+    parsed["_key"] = keys
+    activity, activity_problems, activity_messages = parse_activity(tables.activity, set(keys.dropna()))
+    messages += activity_messages
+    if activity_problems:
+        by_key: dict[str, list[str]] = {}
+        for key, message in activity_problems:
+            by_key.setdefault(key, []).append(message)
+        issues.add(keys.map(lambda k: "; ".join(by_key[k]) if k in by_key else None))
+
+    deadlines = compute_deadlines(parsed, today)
+    parsed = parsed.join(deadlines)
+    equity = parsed["Est. Value"] - parsed["Loan Balance"].fillna(0) - parsed["Other Liens"].fillna(0)
+    parsed["_equity"] = equity
+
+    reasons = channel_availability(parsed, activity)
+    engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
+    cadence = compute_cadence(engine_input, activity, plan, settings, today)
+    new_activity, clear_fills = quick_log(raw, keys, cadence, now, settings, plan, issues)
+    if len(new_activity):
+        logged = classify_activity(_as_engine_rows(new_activity))
+        activity = pd.concat([activity, logged], ignore_index=True)
+        touched = parsed.index[parsed["_key"].isin(set(new_activity["Lead ID"]))]
+        reasons.loc[touched] = channel_availability(parsed.loc[touched], activity)
+        engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
+        cadence.loc[touched] = compute_cadence(engine_input.loc[touched], activity, plan, settings, today)
+
+    rank = rank_today(parsed, cadence, today, settings)
+    today_sheet = build_today(parsed, cadence, rank, reasons, plan, settings, today)
+
+    computed = pd.DataFrame(index=parsed.index)
+    computed["Lead ID"] = keys
+    for column in COMPUTED_COLUMNS:
+        if column.name in cadence.columns:
+            computed[column.name] = cadence[column.name]
+        elif column.name in deadlines.columns:
+            computed[column.name] = deadlines[column.name]
+        else:
+            computed[column.name] = None
+    computed["Priority"] = rank
+    computed["Contact Rules"] = contact_rules_text(reasons)
+    computed["Data Issues"] = issues.joined()
+    for column in COMPUTED_COLUMNS:
+        if column.type is ValueType.INTEGER:
+            computed[column.name] = _integers(computed[column.name])
+    computed = computed.astype(object).where(computed.notna(), None)
+
+    dashboard = build_dashboard(cadence, activity, today)
+    tool_sheets = (
+        ToolSheet(schema.SHEET_TODAY, today_sheet.astype(object).where(today_sheet.notna(), None),
+                  number_formats={"Due Date": schema.DATE_FORMAT},
+                  widths={"Channel": 13, "Owner Name": 24, "Contact": 30, "What to do": 50, "Why now": 36,
+                          "Allowed": 30, "Due Date": 11},
+                  title=f"Today, {today:%A %B %d, %Y}: {len(today_sheet)} contact"
+                        f"{'s' if len(today_sheet) != 1 else ''}"),
+        dashboard,
+    )
+    changes = Changes(
+        leads_sheet=leads_sheet, computed=computed.reset_index(drop=True),
+        computed_columns=COMPUTED_COLUMNS, fills=tuple(id_fills + clear_fills),
+        activity_rows=new_activity, activity_columns=ACTIVITY_COLUMNS, tool_sheets=tool_sheets,
+        messages=tuple(messages))
+    return Result(changes, settings, today_sheet, parsed.drop(columns=list(deadlines.columns)).join(computed.drop(columns=["Lead ID"])))
+
+
+def _as_engine_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "_key": rows["Lead ID"], "_ts": pd.to_datetime(rows["Timestamp"]), "Step": rows["Step"],
+        "Channel": rows["Channel"], "Direction": rows["Direction"], "Outcome": rows["Outcome"],
+        "Activity ID": rows["Activity ID"],
+    })
+
+
+__all__ = ["Tables", "Result", "refresh", "TODAY_COLUMNS", "Plan"]

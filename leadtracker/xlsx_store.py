@@ -1,0 +1,341 @@
+"""XlsxStore: a closed .xlsx workbook on disk, through openpyxl (the embedded default).
+
+Safety rules (DESIGN §11):
+- a workbook open in Excel or LibreOffice (a lock file beside it) is refused;
+- saves go to a temp file in the same folder, then atomically replace the original; one backup is kept;
+- parts openpyxl would drop (pictures, shapes and charts the agent made, slicers, form controls, macros, ...)
+  mean the original is never overwritten: the result goes to "Name (refreshed).xlsx" beside it, saying why;
+- text that looks like a formula is stored as text, never run.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from .errors import WorkbookError, WorkbookLockedError
+from .schema import TOOL_SHEETS, Kind
+from .store import GridStore, ToolSheet
+from .values import looks_like_formula
+
+HEADER_FILLS = {Kind.INPUT: "1F3864", Kind.QUICK_LOG: "375623", Kind.COMPUTED: "D9D9D9"}
+TOOL_HEADER_FILL = "1F3864"
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+# Package parts openpyxl does not carry through a load and save, found by round-trip tests
+# (tests/test_xlsx_preservation.py) and openpyxl's documentation ("openpyxl does currently not read all possible
+# items in an Excel file so shapes will be lost from existing files").
+UNKEPT_PARTS = (
+    ("xl/vbaProject.bin", "it contains macros (VBA)"),
+    ("xl/slicers/", "it has slicers"),
+    ("xl/slicerCaches/", "it has slicers"),
+    ("xl/timelines/", "it has timeline filters"),
+    ("xl/ctrlProps/", "it has form controls"),
+    ("xl/activeX/", "it has ActiveX controls"),
+    ("xl/threadedComments/", "it has threaded comments"),
+    ("xl/pivotTables/", "it has pivot tables"),
+    ("xl/connections.xml", "it has data connections"),
+    ("xl/model/", "it has a data model"),
+)
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files Excel (~$Name.xlsx) and LibreOffice (.~lock.Name.xlsx#) leave while the workbook is open."""
+    candidates = [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
+    if len(path.name) > 2:
+        candidates.append(path.with_name("~$" + path.name[2:]))  # Office abbreviates long names
+    return [c for c in candidates if c.exists()]
+
+
+def unkept_parts(path: Path) -> list[str]:
+    """Reasons this workbook cannot be saved in place by openpyxl without losing something of the agent's."""
+    reasons: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            for prefix, reason in UNKEPT_PARTS:
+                if any(n == prefix or n.startswith(prefix) for n in names) and reason not in reasons:
+                    reasons.append(reason)
+            for sheet in sheets_with_drawings(archive, names):
+                if sheet.casefold() not in {s.casefold() for s in TOOL_SHEETS}:
+                    reasons.append(f"sheet {sheet!r} has pictures, shapes or charts")
+    except zipfile.BadZipFile as error:
+        raise WorkbookError(f"{path.name} is not a valid .xlsx workbook ({error}).") from error
+    return reasons
+
+
+def sheets_with_drawings(archive: zipfile.ZipFile, names: list[str]) -> list[str]:
+    """Names of the sheets that carry a drawing part (pictures, shapes, charts)."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return []
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
+    found = []
+    for sheet in workbook.iter(f"{NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{NS_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        rels_name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if rels_name not in names:
+            continue
+        sheet_rels = ElementTree.fromstring(archive.read(rels_name))
+        for rel in sheet_rels.iter(f"{NS_PKG_REL}Relationship"):
+            if rel.get("Type", "").endswith("/drawing"):
+                found.append(sheet.get("name", "?"))
+                break
+    return found
+
+
+def refreshed_copy_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem} (refreshed).xlsx")
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.backup{path.suffix}")
+
+
+class XlsxStore(GridStore):
+    """A workbook file. Reads and writes go to an in-memory openpyxl workbook until `commit` saves it safely."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        import openpyxl
+
+        self.path = Path(path)
+        self.label = self.path.name
+        if not self.path.exists():
+            raise WorkbookError(f"{self.path} does not exist. Create one with: leadtracker new {self.path}")
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise WorkbookError(f"{self.path.name} is not an .xlsx workbook; save it from Excel as .xlsx first.")
+        self._refuse_if_open()
+        self.copy_reasons = unkept_parts(self.path)
+        try:
+            self.wb = openpyxl.load_workbook(self.path, keep_vba=False, rich_text=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise WorkbookError(f"{self.path.name} could not be opened as a workbook ({error}).") from error
+        self._cache: dict[str, list[list[object]]] = {}
+        self._cached_values = None
+
+    def _refuse_if_open(self) -> None:
+        locks = lock_files(self.path)
+        if locks:
+            raise WorkbookLockedError(
+                f"{self.path.name} is open in Excel or LibreOffice (found {locks[0].name}). Close it there and "
+                "run again.")
+
+    # --- primitives ---------------------------------------------------------------------------------
+    def _sheet_key(self, sheet: str) -> str | None:
+        for name in self.wb.sheetnames:
+            if name.casefold() == sheet.casefold():
+                return name
+        return None
+
+    def _rows(self, sheet: str) -> list[tuple[object, ...]]:
+        if sheet not in self._cache:
+            ws = self.wb[sheet]
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            self._resolve_formulas(sheet, rows)
+            self._cache[sheet] = rows
+        return [tuple(r) for r in self._cache[sheet]]
+
+    def _resolve_formulas(self, sheet: str, rows: list[list[object]]) -> None:
+        """Formula cells read as their last calculated value (what the agent sees), not their formula text."""
+        ws = self.wb[sheet]
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.startswith("=") or type(value).__name__ in (
+                        "ArrayFormula", "DataTableFormula"):
+                    if ws.cell(row=r, column=c).data_type == "f":
+                        row[c - 1] = self._cached_value(sheet, r, c)
+
+    def _cached_value(self, sheet: str, row: int, col: int) -> object:
+        import openpyxl
+
+        if self._cached_values is None:
+            book = openpyxl.load_workbook(self.path, data_only=True, read_only=True)
+            self._cached_values = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)]
+                                   for ws in book.worksheets}
+            book.close()
+        rows = self._cached_values.get(sheet, [])
+        if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
+            return rows[row - 1][col - 1]
+        return None
+
+    def _get(self, sheet: str, row: int, col: int) -> object:
+        rows = self._cache.get(sheet)
+        if rows is None:
+            self._rows(sheet)
+            rows = self._cache[sheet]
+        if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
+            return rows[row - 1][col - 1]
+        return None
+
+    def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+             header_kind: Kind | None = None) -> None:
+        ws = self.wb[sheet]
+        cell = ws.cell(row=row, column=col)
+        write_cell(cell, value)
+        if number_format and value is not None and cell.number_format == "General":
+            cell.number_format = number_format
+        if header_kind is not None:
+            style_header(cell, HEADER_FILLS[header_kind], italic=header_kind is Kind.COMPUTED,
+                         dark_text=header_kind is Kind.COMPUTED)
+        rows = self._cache.get(sheet)
+        if rows is not None:
+            while len(rows) < row:
+                rows.append([])
+            line = rows[row - 1]
+            while len(line) < col:
+                line.append(None)
+            line[col - 1] = value
+
+    def _create_sheet(self, sheet: str) -> str:
+        self.wb.create_sheet(sheet)
+        self._cache[sheet] = []
+        return sheet
+
+    def _extend_table(self, sheet: str, last_col: int, last_row: int | None = None) -> None:
+        from openpyxl.utils import get_column_letter, range_boundaries
+        from openpyxl.worksheet.table import TableColumn
+
+        ws = self.wb[sheet]
+        for table in ws.tables.values():
+            min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+            new_max_col = max(max_col, last_col)
+            new_max_row = max(max_row, last_row or 0)
+            if new_max_col == max_col and new_max_row == max_row:
+                continue
+            for col in range(max_col + 1, new_max_col + 1):
+                header = ws.cell(row=min_row, column=col).value
+                table.tableColumns.append(TableColumn(id=len(table.tableColumns) + 1, name=str(header)))
+            table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(new_max_col)}{new_max_row}"
+            if table.autoFilter is not None:
+                table.autoFilter.ref = table.ref
+
+    # --- tool-owned sheets ---------------------------------------------------------------------------
+    def replace_sheet(self, sheet: ToolSheet) -> None:
+        from openpyxl.utils import get_column_letter
+
+        existing = self._sheet_key(sheet.name)
+        active = self.wb.active.title if self.wb.active is not None else None
+        if existing is not None:
+            index = self.wb.sheetnames.index(existing)
+            self.wb.remove(self.wb[existing])
+            ws = self.wb.create_sheet(existing, index)
+        else:
+            ws = self.wb.create_sheet(sheet.name)
+        if active is not None and active in self.wb.sheetnames:
+            self.wb.active = self.wb.sheetnames.index(active)
+        self._cache.pop(ws.title, None)
+        header_row = 1
+        if sheet.title:
+            write_cell(ws.cell(row=1, column=1), sheet.title)
+            ws.cell(row=1, column=1).font = _font(bold=True, size=13)
+            header_row = 3
+        columns = list(sheet.frame.columns)
+        for c, name in enumerate(columns, start=1):
+            cell = ws.cell(row=header_row, column=c)
+            write_cell(cell, name)
+            if str(name).strip():
+                style_header(cell, TOOL_HEADER_FILL)
+            ws.column_dimensions[get_column_letter(c)].width = sheet.widths.get(name, 12)
+        formats = [sheet.number_formats.get(name) for name in columns]
+        for r, values in enumerate(sheet.frame.itertuples(index=False), start=header_row + 1):
+            for c, value in enumerate(values, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(row=r, column=c)
+                write_cell(cell, _plain(value))
+                if formats[c - 1]:
+                    cell.number_format = formats[c - 1]
+        last_row = header_row + max(len(sheet.frame), 1)
+        if columns and not sheet.charts:
+            ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
+        ws.freeze_panes = f"A{header_row + 1}"
+        for chart in sheet.charts:
+            ws.add_chart(_chart(ws, chart, columns, header_row, len(sheet.frame)), chart.anchor)
+
+    # --- commit --------------------------------------------------------------------------------------
+    def commit(self) -> str:
+        target = self.path if not self.copy_reasons else refreshed_copy_path(self.path)
+        descriptor, temp_name = tempfile.mkstemp(prefix=".~leadtracker-", suffix=".xlsx", dir=self.path.parent)
+        os.close(descriptor)
+        temp = Path(temp_name)
+        try:
+            self.wb.save(temp)
+            with open(temp, "rb") as handle:
+                os.fsync(handle.fileno())
+            self._refuse_if_open()
+            if target == self.path:
+                shutil.copy2(self.path, backup_path(self.path))
+            os.replace(temp, target)
+        except PermissionError as error:
+            raise WorkbookError(f"{target.name} could not be saved: permission denied. Is it open in another "
+                                "program, or read-only?") from error
+        finally:
+            if temp.exists():
+                temp.unlink()
+        if target != self.path:
+            return (f"Wrote {target.name} beside {self.path.name} and left the original untouched, because "
+                    f"{'; '.join(self.copy_reasons)}, which this tool cannot keep when it saves.")
+        return f"Saved {self.path.name} (previous version kept as {backup_path(self.path).name})."
+
+
+def write_cell(cell, value: object) -> None:
+    """Write a value; text that a spreadsheet would run as a formula is stored as text with a quote prefix."""
+    cell.value = value
+    if looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, str) and _ILLEGAL.search(value):
+        cell.value = _ILLEGAL.sub("", value)
+
+
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+def _plain(value: object) -> object:
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value
+
+
+def _font(bold: bool = False, size: float | None = None, italic: bool = False, color: str | None = None):
+    from openpyxl.styles import Font
+
+    return Font(bold=bold, size=size, italic=italic, color=color)
+
+
+def style_header(cell, fill: str, italic: bool = False, dark_text: bool = False) -> None:
+    from openpyxl.styles import PatternFill
+
+    cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+    cell.font = _font(bold=True, italic=italic, color="000000" if dark_text else "FFFFFF")
+
+
+def _chart(ws, spec, columns: list[str], header_row: int, rows: int):
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    chart = BarChart() if spec.kind == "bar" else LineChart()
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title
+    chart.legend = None
+    chart.height, chart.width = 7.5, 16
+    value_col = columns.index(spec.value_column) + 1
+    category_col = columns.index(spec.category_column) + 1
+    last = header_row + (spec.last_row if spec.last_row is not None else rows)
+    data = Reference(ws, min_col=value_col, min_row=header_row, max_row=last)
+    categories = Reference(ws, min_col=category_col, min_row=header_row + 1 + spec.first_row, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    return chart
