@@ -28,6 +28,7 @@ from .store import CellFill, Changes, SheetData, ToolSheet, key_text
 from .values import PARSERS, parse_dates, parse_text, show
 
 MAX_ISSUES_TEXT = 2000
+SIGNED_COLUMNS = frozenset({"Latitude", "Longitude"})
 INPUT_COLUMNS = tuple(c for c in LEAD_COLUMNS if c.kind is not Kind.COMPUTED)
 COMPUTED_COLUMNS = tuple(c for c in LEAD_COLUMNS if c.kind is Kind.COMPUTED)
 _OUTCOME_BY_FOLD = {o.casefold(): o for o in OUTCOMES}
@@ -83,7 +84,11 @@ def parse_leads(raw: pd.DataFrame) -> tuple[pd.DataFrame, IssueLog]:
         if column.kind is Kind.QUICK_LOG:
             parsed[column.name] = raw[column.name]
             continue
-        result = PARSERS[column.type](raw[column.name], column.name)
+        parser = PARSERS[column.type]
+        if column.name in SIGNED_COLUMNS:
+            result = parser(raw[column.name], column.name, allow_negative=True)
+        else:
+            result = parser(raw[column.name], column.name)
         parsed[column.name] = result.values
         issues.add(result.issues)
     return parsed, issues
@@ -122,7 +127,7 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
     """Ledger rows usable by the engine, problems as (lead key, message), and workbook-level messages."""
     empty = pd.DataFrame(columns=["_key", "_ts", "Step", "Channel", "Direction", "Outcome", "Activity ID"])
     if data is None or data.rows.empty:
-        return empty, [], []
+        return classify_activity(empty), [], []
     raw = data.canonical(ACTIVITY_COLUMNS)
     keys = raw["Lead ID"].map(key_text)
     stamps = parse_dates(raw["Timestamp"], "Timestamp", keep_time=True)

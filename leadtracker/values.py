@@ -268,8 +268,9 @@ def parse_text(series: pd.Series, label: str) -> Parsed:
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     is_error, error_issues = _error_cells(series, text, label)
-    as_text = series.map(_plain_text)
-    out = as_text.where(~blank & ~is_error, None)
+    keep = (~blank & ~is_error).to_numpy()
+    out = pd.Series([_plain_text(v) if k else None for v, k in zip(series, keep)], index=series.index,
+                    dtype=object)
     return Parsed(out, error_issues.where(is_error, None))
 
 

@@ -273,6 +273,7 @@ class XlsxStore(GridStore):
             self.wb.save(temp)
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
+            shutil.copymode(self.path, temp)  # keep the workbook's permissions, not the temp file's
             self._refuse_if_open()
             if target == self.path:
                 shutil.copy2(self.path, backup_path(self.path))
