@@ -279,6 +279,10 @@ def refresh(tables: Tables, now: dt.datetime) -> Result:
         engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
         cadence.loc[touched] = compute_cadence(engine_input.loc[touched], activity, plan, settings, today)
 
+    no_meeting_date = cadence["Stage"].eq("Meeting Set") & parsed["Meeting Date"].isna()
+    issues.add_at(list(parsed.index[no_meeting_date]),
+                  ["Meeting Set is logged but Meeting Date is blank; add the date so the meeting is scheduled"]
+                  * int(no_meeting_date.sum()))
     rank = rank_today(parsed, cadence, today, settings)
     today_sheet = build_today(parsed, cadence, rank, reasons, plan, settings, today)
 

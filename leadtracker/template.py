@@ -92,7 +92,7 @@ COMPS_COLUMNS: tuple[Column, ...] = (
 SETTINGS_HELP_HEADER = "What it means"
 
 PLAN_ROWS: tuple[tuple[str, int, str, str, str], ...] = (
-    ("D1", 1, "Letter, Email",
+    ("D1", 1, "Letter + Email",
      "Personal introduction to every owner by name, in plain words with no jargon", "d1_intro"),
     ("D2", 2, "Call", "Introduce yourself as a local agent and ask open questions", ""),
     ("D3", 3, "Email, Letter",

@@ -252,12 +252,20 @@ def test_plan_rows(wb):
     rows = [r for r in ws.iter_rows(min_row=2, values_only=True)]
     assert [r[0] for r in rows] == ["D1", "D2", "D3", "D4", "D5", "D6", "D7", "N", "R"]
     assert [r[1] for r in rows] == [1, 2, 3, 4, 5, 6, 7, 14, 90]
-    assert [r[2] for r in rows] == ["Letter, Email", "Call", "Email, Letter", "Call, Text, Email", "Email, Letter",
+    assert [r[2] for r in rows] == ["Letter + Email", "Call", "Email, Letter", "Call, Text, Email", "Email, Letter",
                                     "Call", "Email, Letter", "Call, Email, Letter", "Letter, Email"]
     assert [r[4] for r in rows] == ["d1_intro", None, "d3_cma", "d4_meeting", "d5_options", None, "d7_recap",
                                     "nurture", "reengage"]
     for r in rows:
         assert r[3] and len(r[3]) > 20  # a purpose in plain words
+    import pandas as pd
+
+    from leadtracker.plan import DEFAULT_PLAN, parse_plan
+
+    plan, messages = parse_plan(pd.DataFrame(rows, columns=[c.name for c in schema.PLAN_COLUMNS]))
+    assert messages == []
+    shape = lambda p: [(s.code, s.day, s.channels, s.together) for s in p.sequence + (p.nurture, p.reengage)]
+    assert shape(plan) == shape(DEFAULT_PLAN)
     assert range_boundaries(ws.tables["Plan"].ref) == (1, 1, 5, 10)
     notes = " ".join(c.comment.text for c in ws[1] if c.comment)
     assert "edit" in notes and "Day" in notes and "Channels" in notes
