@@ -96,6 +96,7 @@ class SaleRule:
     months: int = 0
     anchor: str = "notice"  # "notice" (the sheet's Notice Date) or "filing" (the Filing Date)
     approximate: bool = False  # the sheet's date is only an approximation of the statute's anchor
+    citation: str = ""  # the short statute reference a note prints, e.g. "A.R.S. 33-807(D)"
 
     @property
     def offset(self) -> pd.DateOffset:
@@ -184,6 +185,8 @@ class StateRules:
             raise ValueError(f"{self.code}: a cure rule needs the sourced cure figure behind it")
         if self.redemption_period is not None and self.redemption is None:
             raise ValueError(f"{self.code}: a redemption period needs the sourced redemption figure behind it")
+        if self.sale_rule is not None and not self.sale_rule.citation:
+            raise ValueError(f"{self.code}: a sale rule needs its short citation")
         if self.sale_rule is not None and self.notice_to_sale is None:
             raise ValueError(f"{self.code}: a sale rule needs the sourced notice-to-sale figure behind it")
         if self.estimate is not None and self.typical_total is None:

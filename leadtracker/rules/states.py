@@ -109,7 +109,7 @@ _add(_record(
              F("Notice of sale posted on the property at least 20 days before the sale (A.R.S. 33-808(A)(3))", "AZ808")),
     notice_to_sale=F("The sale may be held no earlier than the 91st day after the notice of sale is recorded "
                      "(A.R.S. 33-807(D))", "AZPR", "AZZ"),
-    sale_rule=SaleRule(days=91),
+    sale_rule=SaleRule(days=91, citation="A.R.S. 33-807(D)"),
     publication=F("Once a week for 4 consecutive weeks; the last at least 10 days before the sale "
                   "(A.R.S. 33-808(A)(4))", "AZ808"),
     cure=F("Reinstate before 5:00 p.m. Mountain Standard Time on the last day, other than a Saturday or legal "
@@ -134,7 +134,7 @@ _add(_record(
     notice_to_sale=F("The notice of sale may not be given until 3 months after the notice of default is recorded, "
                      "and must be given at least 20 days before the sale: at least 3 months and 20 days "
                      "(computed from Civ. Code 2924(a)(3) and 2924f)", "CAFT"),
-    sale_rule=SaleRule(months=3, days=20),
+    sale_rule=SaleRule(months=3, days=20, citation="Cal. Civ. Code 2924(a)(3), 2924f"),
     publication=F("Once a week for 3 consecutive weeks in the 20 days before the sale", "CAAMB", conf="medium"),
     cure=F("Reinstate until 5 business days before the date of sale (Civ. Code 2924c(e))", "CA2924C", "CAHICKS"),
     cure_rule=CureRule(CureKind.BUSINESS_DAYS_BEFORE_SALE, 5),
@@ -153,7 +153,7 @@ _add(_record(
     notices=(F("Combined notice mailed within 20 days after the NED is recorded, and again 45 to 60 days before "
                "the first scheduled sale (C.R.S. 38-38-103)", "CO103"),),
     notice_to_sale=F("The sale is set 110 to 125 calendar days after the NED is recorded", "CODOUG", "COPUEB"),
-    sale_rule=SaleRule(days=110),
+    sale_rule=SaleRule(days=110, citation="C.R.S. 38-38"),
     publication=F("5 consecutive weeks in a newspaper of general circulation", "CODOUG", "COPUEB"),
     cure=F("File an intent to cure at least 15 calendar days before the sale, and pay the cure amount by 12:00 noon "
            "the day before the sale (C.R.S. 38-38-104)", "CODOUG", "COLTGC"),
@@ -212,7 +212,7 @@ _add(_record(
                "certified mail or overnight delivery (O.C.G.A. 44-14-162.2)", "GAFLL", conf="medium"),),
     notice_to_sale=F("At least 30 days from the mailed notice to the sale (O.C.G.A. 44-14-162.2)", "GAFLL",
                      conf="medium"),
-    sale_rule=SaleRule(days=30),
+    sale_rule=SaleRule(days=30, citation="O.C.G.A. 44-14-162.2"),
     publication=F("Once a week for the 4 weeks before the sale in the county legal organ; weeks are calendar "
                   "weeks", "GA141", "GAPB", conf="medium"),
     redemption=F("No redemption after the sale", "GAFLL", "ALLFC", conf="medium"),
@@ -233,7 +233,8 @@ _add(_record(
     notice_to_sale=F("No sale until the reinstatement and redemption periods have expired (15-1507(b)); "
                      "redemption runs to the later of 7 months after service or 3 months after judgment "
                      "(15-1603(b)): at least 7 months after service", "IL1507", "IL1603"),
-    sale_rule=SaleRule(months=7, anchor="filing", approximate=True),
+    sale_rule=SaleRule(months=7, anchor="filing", approximate=True,
+                       citation="735 ILCS 5/15-1507(b), 15-1603(b)"),
     publication=F("Once a week for 3 consecutive calendar weeks; the research found conflicting windows "
                   "(45/7 vs 42/21 days before the sale)", "ILIDPS", "ILTB", conf="medium"),
     cure=F("Reinstate within 90 days after the owner is served with the summons, or submits to the court "
@@ -260,7 +261,7 @@ _add(_record(
                "MA14", "MALRI")),
     notice_to_sale=F("At least 90 days (right to cure) plus 21 days (first publication before the sale, the sale "
                      "day not counted): about 111 days (computed)", "MA35A", "MA14", "MAFITCH"),
-    sale_rule=SaleRule(days=111),
+    sale_rule=SaleRule(days=111, citation="M.G.L. c. 244, ss. 35A, 14"),
     publication=F("Once in each of 3 successive weeks, the first at least 21 days before the sale; the sale day "
                   "does not count toward the 21 days", "MA14", "MALRI", "MAFITCH"),
     cure=F("Cure by paying the amounts due within 90 days after the right-to-cure notice (M.G.L. c. 244, "
@@ -301,7 +302,7 @@ _add(_record(
     notices=(F("No statutory default notice before the sale notice; the notice of sale must state the redemption "
                "period", "MIRT", conf="medium"),),
     notice_to_sale=F("The sale is at least 28 days after the first publication", "MIRT", conf="medium"),
-    sale_rule=SaleRule(days=28),
+    sale_rule=SaleRule(days=28, citation="Michigan notice-of-sale rules"),
     publication=F("Once a week for 4 successive weeks; posted on the property within 15 days after the first "
                   "publication; a postponement of more than a week needs new publication", "MILI", "MIRT",
                   conf="medium"),
@@ -332,7 +333,7 @@ _add(_record(
                "NV500"),),
     notice_to_sale=F("Not less than 3 months after the notice of default is recorded (NRS 107.080(2)(c)); about 3 "
                      "months and 21 days in practice", "NV080", "NVKG", conf="medium"),
-    sale_rule=SaleRule(months=3, days=21),
+    sale_rule=SaleRule(months=3, days=21, citation="NRS 107.080(2)(c)"),
     publication=F("Notice of sale published for 3 consecutive weeks", "NVKG", conf="medium"),
     cure=F("For owner-occupied housing, cure until 5 days before the sale (NRS 107.0805(1)(a)); otherwise 35 days "
            "after the notice of default (NRS 107.080(2)(a))", "NV0805", "NV080"),
@@ -387,7 +388,7 @@ _add(_record(
              F("Notice of sale mailed at least 20 days before the sale (G.S. 45-21.17(4))", "NC17")),
     notice_to_sale=F("At least 10 days' hearing notice plus 20 days' sale notice: about 30 days (computed lower "
                      "bound)", "NC16", "NC17", conf="medium"),
-    sale_rule=SaleRule(days=30),
+    sale_rule=SaleRule(days=30, citation="G.S. 45-21.16, 45-21.17"),
     publication=F("Posted at the courthouse at least 20 days before the sale; published once a week for at least "
                   "2 weeks, the last no more than 10 days before the sale (G.S. 45-21.17)", "NC17"),
     unknowns=(NO_CURE_STATUTE, "redemption after the sale: there is an upset-bid period whose length was not "
@@ -416,7 +417,7 @@ _add(_record(
                conf="medium"),),
     notice_to_sale=F("At least 120 days from service of the notice of sale; postponements up to 180 days without "
                      "a new notice", "OR774", "ORPR", conf="medium"),
-    sale_rule=SaleRule(days=120),
+    sale_rule=SaleRule(days=120, citation="ORS 86.774"),
     publication=F("Once a week for 4 weeks; the last at least 20 days before the sale", "ORPR", conf="medium"),
     cure=F("Cure not later than 5 days before the date last set for the sale (ORS 86.778)", "OR771", "ORPR",
            conf="medium"),
@@ -447,7 +448,7 @@ _add(_record(
              F("Notice to the IRS at least 25 days before the sale when a federal tax lien is junior", "TXINT",
                conf="medium")),
     notice_to_sale=F("At least 21 days from the notice of sale to the sale (51.002(b))", "TXSMF", "TXINT"),
-    sale_rule=SaleRule(days=21),
+    sale_rule=SaleRule(days=21, citation="Tex. Prop. Code 51.002(b)"),
     publication=F("No newspaper publication: courthouse posting and county-clerk filing 21 days before the sale",
                   "TXSMF", "TXINT"),
     cure=F("At least 20 days to cure after the notice of default (51.002(d)); most Texas deeds of trust also allow "
@@ -470,7 +471,7 @@ _add(_record(
                "the sale (Va. Code 55.1-321)", "VART", conf="medium"),),
     notice_to_sale=F("The sale is at least 8 days after the first advertisement and no more than 30 days after the "
                      "last; the owner's notice comes 14 days before the sale", "VAEW", "VART", conf="medium"),
-    sale_rule=SaleRule(days=14),
+    sale_rule=SaleRule(days=14, citation="Va. Code 55.1-321"),
     publication=F("As the deed of trust says (at least once a week for 2 weeks), else once a week for 4 weeks",
                   "VAEW", conf="medium"),
     redemption=F("No redemption after the sale", "VART", conf="medium"),
@@ -487,7 +488,7 @@ _add(_record(
                "least 30 days after the notice of default", "WASB", "WAFDB", conf="medium")),
     notice_to_sale=F("At least 120 days from the notice of default to the sale (30 + 90, computed); at least 190 "
                      "days after default", "WASB", "WAFDB", conf="medium"),
-    sale_rule=SaleRule(days=120),
+    sale_rule=SaleRule(days=120, citation="RCW 61.24"),
     publication=F("Published twice: between the 32nd and 28th day, and between the 11th and 7th day before the "
                   "sale", "WASB", "WAFDB", conf="medium"),
     cure=F("Cure until 11 days before the sale (RCW 61.24.090)", "WASB", "WAFDB", conf="medium"),
