@@ -125,7 +125,8 @@ def assign_lead_ids(raw: pd.DataFrame, issues: IssueLog) -> tuple[pd.Series, lis
 def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.DataFrame, list[tuple[str, str]],
                                                                             list[str]]:
     """Ledger rows usable by the engine, problems as (lead key, message), and workbook-level messages."""
-    empty = pd.DataFrame(columns=["_key", "_ts", "Step", "Channel", "Direction", "Outcome", "Activity ID"])
+    empty = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "_ts" else object)
+                          for c in ("_key", "_ts", "Step", "Channel", "Direction", "Outcome", "Activity ID")})
     if data is None or data.rows.empty:
         return classify_activity(empty), [], []
     raw = data.canonical(ACTIVITY_COLUMNS)
@@ -273,7 +274,7 @@ def refresh(tables: Tables, now: dt.datetime) -> Result:
     new_activity, clear_fills = quick_log(raw, keys, cadence, now, settings, plan, issues)
     if len(new_activity):
         logged = classify_activity(_as_engine_rows(new_activity))
-        activity = pd.concat([activity, logged], ignore_index=True)
+        activity = pd.concat([activity, logged], ignore_index=True) if len(activity) else logged
         touched = parsed.index[parsed["_key"].isin(set(new_activity["Lead ID"]))]
         reasons.loc[touched] = channel_availability(parsed.loc[touched], activity)
         engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))

@@ -92,7 +92,7 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parse
 
     is_datetime = kinds.isin([dt.datetime, pd.Timestamp, dt.date])
     if is_datetime.any():
-        out[is_datetime] = pd.to_datetime(series[is_datetime].map(_to_datetime), errors="coerce")
+        out[is_datetime] = _to_timestamps(series[is_datetime].map(_to_datetime))
 
     is_number = kinds.isin([int, float, np.int64, np.float64]) & ~blank
     if is_number.any():
@@ -109,7 +109,7 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parse
             todo = parsed.isna()
             if not todo.any():
                 break
-            parsed[todo] = pd.to_datetime(remaining[todo], format=fmt, errors="coerce")
+            parsed[todo] = _to_timestamps(remaining[todo], fmt)
         serial_text = pd.to_numeric(remaining[parsed.isna()], errors="coerce")
         serial_text = serial_text[serial_text.between(SERIAL_MIN, SERIAL_MAX)]
         parsed[serial_text.index] = EXCEL_EPOCH + pd.to_timedelta(serial_text.astype(float), unit="D")
@@ -130,6 +130,22 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parse
     if not keep_time:
         out = out.dt.normalize()
     return Parsed(out, issues.where(unread | is_error, None))
+
+
+def _to_timestamps(values: pd.Series, fmt: str | None = None) -> pd.Series:
+    """pd.to_datetime that turns every failure, out-of-range years included, into NaT."""
+    try:
+        return pd.to_datetime(values, format=fmt, errors="coerce").astype("datetime64[ns]")
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return pd.Series([_one_timestamp(v, fmt) for v in values], index=values.index, dtype="datetime64[ns]")
+
+
+def _one_timestamp(value: object, fmt: str | None) -> object:
+    try:
+        stamp = pd.to_datetime(value, format=fmt, errors="coerce")
+        return stamp if stamp is not pd.NaT and 1900 <= stamp.year <= 2100 else pd.NaT
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return pd.NaT
 
 
 def _to_datetime(value: object) -> object:

@@ -1,0 +1,158 @@
+"""One contract every store passes: read a sheet as a table; fill cells; write computed columns by Lead ID;
+append rows idempotently; replace a tool-owned sheet; commit. Run on MemoryStore and on XlsxStore (a real file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from leadtracker.schema import ACTIVITY_COLUMNS, Column, Kind, LEAD_COLUMNS
+from leadtracker.store import CellFill, ChartSpec, MemoryStore, ToolSheet
+from leadtracker.xlsx_store import XlsxStore
+
+SHEETS = {
+    "Leads": [
+        ["My Tracker"],  # a title row above the headers: the header row is found by its names
+        ["Owner", "Lead ID", "Site Address", "My Column", "Stage", "Log Outcome"],
+        ["Avery Quill", "L-1", "1 Oak St", "keep me", "old", "Spoke"],
+        [None, None, None, None, None, None],
+        ["Blake Ferrow", None, "2 Elm St", 42, None, None],
+        ["Casey Dunmore", "L-1", "3 Ash St", "dup", None, None],
+    ],
+    "activity": [  # names match case-insensitively
+        ["Activity ID", "Timestamp", "Lead ID", "Step", "Channel", "Direction", "Outcome", "Note", "Source",
+         "Ref", "By"],
+        ["A-1", dt.datetime(2026, 11, 1, 9), "L-1", "D1", "Letter", "Outbound", "Sent", None, None, None, None],
+    ],
+    "Notes": [["anything"], ["the agent's own sheet"]],
+}
+
+
+class MemoryCase:
+    def make(self, tmp_path):
+        return MemoryStore(SHEETS)
+
+    def reopen(self, store, tmp_path):
+        return store
+
+
+class XlsxCase:
+    def make(self, tmp_path):
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for name, rows in SHEETS.items():
+            ws = wb.create_sheet(name)
+            for row in rows:
+                ws.append(row)
+        path = tmp_path / "book.xlsx"
+        wb.save(path)
+        return XlsxStore(path)
+
+    def reopen(self, store, tmp_path):
+        return XlsxStore(store.path)
+
+
+@pytest.fixture(params=[MemoryCase(), XlsxCase()], ids=["memory", "xlsx"])
+def case(request):
+    return request.param
+
+
+def test_read_finds_the_header_row_and_keeps_sheet_row_numbers(case, tmp_path):
+    store = case.make(tmp_path)
+    data = store.read("LEADS", LEAD_COLUMNS)
+    assert data.name == "Leads"
+    assert data.header_row == 2
+    assert list(data.rows.index) == [3, 5, 6]  # the blank row 4 is not a lead
+    frame = data.canonical(LEAD_COLUMNS)
+    assert list(frame["Owner Name"]) == ["Avery Quill", "Blake Ferrow", "Casey Dunmore"]
+    assert list(frame["Property Address"]) == ["1 Oak St", "2 Elm St", "3 Ash St"]
+    assert frame["Phone"].isna().all()  # a column the sheet lacks reads as blank
+    assert store.read("Nowhere", LEAD_COLUMNS) is None
+
+
+def test_fill_cells_only_where_the_cell_still_holds_what_was_read(case, tmp_path):
+    store = case.make(tmp_path)
+    done = store.fill_cells("Leads", LEAD_COLUMNS, [
+        CellFill(5, "Lead ID", None, "LT-NEW"),
+        CellFill(3, "Log Outcome", "Spoke", None),
+        CellFill(3, "Lead ID", None, "WRONG"),  # not blank any more: left alone
+    ])
+    assert done == 2
+    store.commit()
+    frame = case.reopen(store, tmp_path).read("Leads", LEAD_COLUMNS).canonical(LEAD_COLUMNS)
+    assert list(frame["Lead ID"]) == ["L-1", "LT-NEW", "L-1"]
+    assert frame["Log Outcome"].isna().all()
+
+
+def test_write_computed_by_lead_id_adds_missing_columns_and_keeps_others(case, tmp_path):
+    store = case.make(tmp_path)
+    computed = [c for c in LEAD_COLUMNS if c.name in ("Stage", "Due Date", "Data Issues")]
+    frame = pd.DataFrame({
+        "Lead ID": ["L-1", "L-1"],
+        "Stage": ["New", "Cadence"],
+        "Due Date": [dt.datetime(2026, 11, 29), dt.datetime(2026, 12, 1)],
+        "Data Issues": ["=HYPERLINK(\"x\")", None],
+    })
+    written = store.write_computed("Leads", tuple(computed), "Lead ID", frame)
+    assert written == 2
+    store.commit()
+    data = case.reopen(store, tmp_path).read("Leads", LEAD_COLUMNS)
+    assert list(data.headers) == ["Owner", "Lead ID", "Site Address", "My Column", "Stage", "Log Outcome",
+                                  "Due Date", "Data Issues"]
+    frame = data.canonical(LEAD_COLUMNS)
+    # the k-th row holding an id receives the k-th value for it; duplicates are never merged
+    assert list(frame["Stage"]) == ["New", None, "Cadence"]
+    assert list(frame["Due Date"])[0] == dt.datetime(2026, 11, 29)
+    assert list(frame["Data Issues"])[0] == "=HYPERLINK(\"x\")"
+    assert list(data.rows[3]) == ["keep me", 42, "dup"]
+
+
+def test_append_rows_is_idempotent_by_id(case, tmp_path):
+    store = case.make(tmp_path)
+    rows = pd.DataFrame([
+        {"Activity ID": "A-1", "Lead ID": "L-1", "Outcome": "Sent"},  # already there
+        {"Activity ID": "A-2", "Timestamp": dt.datetime(2026, 11, 2, 9), "Lead ID": "L-1", "Outcome": "Spoke",
+         "Note": "=cmd|' /C calc'!A0"},
+    ])
+    assert store.append_rows("Activity", ACTIVITY_COLUMNS, rows, "Activity ID") == 1
+    assert store.append_rows("Activity", ACTIVITY_COLUMNS, rows, "Activity ID") == 0
+    store.commit()
+    data = case.reopen(store, tmp_path).read("Activity", ACTIVITY_COLUMNS).canonical(ACTIVITY_COLUMNS)
+    assert list(data["Activity ID"]) == ["A-1", "A-2"]
+    assert list(data["Note"])[1] == "=cmd|' /C calc'!A0"
+
+
+def test_append_rows_creates_a_missing_sheet_with_headers(case, tmp_path):
+    store = case.make(tmp_path)
+    added = store.append_rows("Settings", (Column("Setting"), Column("Value")),
+                              pd.DataFrame([{"Setting": "Agent Name", "Value": "Jordan Avery"}]), None)
+    assert added == 1
+    store.commit()
+    data = case.reopen(store, tmp_path).read("Settings", (Column("Setting"), Column("Value")))
+    assert list(data.headers) == ["Setting", "Value"]
+    assert data.rows.iloc[0].tolist() == ["Agent Name", "Jordan Avery"]
+
+
+def test_replace_sheet_rebuilds_a_tool_sheet_and_leaves_the_agents_sheets(case, tmp_path):
+    store = case.make(tmp_path)
+    frame = pd.DataFrame({"Stage": ["New", "Cadence"], "Leads": [3, 4]})
+    chart = ChartSpec("bar", "Leads by stage", "Stage", "Leads", "E3", 0, 2)
+    store.replace_sheet(ToolSheet("Dashboard", frame, charts=(chart,)))
+    store.replace_sheet(ToolSheet("Dashboard", frame.assign(Leads=[5, 6]), charts=(chart,)))
+    store.commit()
+    reopened = case.reopen(store, tmp_path)
+    data = reopened.read("Dashboard", (Column("Stage"), Column("Leads")))
+    assert data.canonical((Column("Stage"), Column("Leads")))["Leads"].tolist() == [5, 6]
+    notes = reopened.read("Notes", (Column("anything"),))
+    assert notes.rows.iloc[0].tolist() == ["the agent's own sheet"]
+
+
+def test_commit_is_what_makes_changes_last(case, tmp_path):
+    store = case.make(tmp_path)
+    store.fill_cells("Leads", LEAD_COLUMNS, [CellFill(5, "Lead ID", None, "LT-NEW")])
+    assert isinstance(store.commit(), str)
+    frame = case.reopen(store, tmp_path).read("Leads", LEAD_COLUMNS).canonical(LEAD_COLUMNS)
+    assert "LT-NEW" in set(frame["Lead ID"])
