@@ -7,6 +7,8 @@ DESIGN §6 and helper columns:
 - `_redemption_known`: the state's post-sale redemption period is known (including known to be none);
 - `_redemption_ends`: real sale + redemption period (the sale date itself when there is none; NaT when unknown);
 - `_sale_estimated`, `_cure_estimated`, `_redemption_estimated`: which shown dates are estimates;
+- `_sale_basis`: "scheduled" (the Sale Date), "law" (earliest lawful date after the latest step), "typical"
+  (Fannie Mae time frame from the first missed payment), or None;
 - `_deadline_issue`: a plain-words problem for the row's Data Issues (missing state, no dates, dates out of
   order), or None.
 
@@ -28,7 +30,7 @@ from .rules import RULES, CureKind, SaleDays, StateRules
 DEADLINE_COLUMNS = ("Earliest Filing", "Est. Sale Date", "Days to Sale", "Cure Deadline", "Redemption Ends",
                     "Timeline Note")
 HELPER_COLUMNS = ("_sale_date", "_redemption_known", "_redemption_ends", "_sale_estimated", "_cure_estimated",
-                  "_redemption_estimated", "_deadline_issue")
+                  "_redemption_estimated", "_sale_basis", "_deadline_issue")
 # Reg X 12 CFR 1024.41(f)(1): no first notice or filing until the loan is more than 120 days delinquent.
 REG_X_FIRST_FILING_DAYS = 121
 # Reg X 12 CFR 1024.41(g): a complete application received more than 37 days before a sale blocks that sale.
@@ -186,6 +188,7 @@ def compute_deadlines(leads: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
     est_sale, cure, red_show, red_real = nat.copy(), nat.copy(), nat.copy(), nat.copy()
     sale_est = np.zeros(n, dtype=bool)
     cure_est = np.zeros(n, dtype=bool)
+    basis = np.full(n, None, dtype=object)
     red_known = np.zeros(n, dtype=bool)
     codes = state.to_numpy(dtype=object)
     for code in pd.unique(codes[known_state]):
@@ -199,7 +202,8 @@ def compute_deadlines(leads: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
         if not rows.size:
             continue
         parts = _state_deadlines(rules, default[rows], notice[rows], filing[rows], sale[rows], today_d)
-        est_sale[rows], sale_est[rows], cure[rows], cure_est[rows], red_show[rows], row_notes = parts
+        est_sale[rows], sale_est[rows], cure[rows], cure_est[rows], red_show[rows], row_notes, row_basis = parts
+        basis[rows] = row_basis
         note[rows] = row_notes
 
     # Rows with only a federal date still get the first-filing line.
@@ -224,6 +228,7 @@ def compute_deadlines(leads: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
     out["_sale_estimated"] = pd.Series(sale_est, index=index)
     out["_cure_estimated"] = pd.Series(cure_est & ~np.isnat(cure), index=index)
     out["_redemption_estimated"] = pd.Series(sale_est & ~np.isnat(red_show), index=index)
+    out["_sale_basis"] = pd.Series(basis, index=index, dtype=object)
     out["_deadline_issue"] = pd.Series(issue, index=index, dtype=object)
     return out
 
@@ -277,7 +282,11 @@ def _state_deadlines(rules: StateRules, default: np.ndarray, notice: np.ndarray,
     notes = _notes(rules, sale=sale, est_sale=est_sale, sale_est=sale_est, use_statutory=use_statutory,
                    snapped_moved=sale_est & (snapped != raw_estimate), stale=stale, cure=cure, cure_est=cure_est,
                    red_show=red_show, default=default, notice=notice, filing=filing)
-    return est_sale, sale_est, cure, cure_est, red_show, notes
+    basis = np.full(n, None, dtype=object)
+    basis[has_sale] = "scheduled"
+    basis[sale_est & use_statutory] = "law"
+    basis[sale_est & ~use_statutory] = "typical"
+    return est_sale, sale_est, cure, cure_est, red_show, notes, basis
 
 
 def _notes(rules: StateRules, *, sale, est_sale, sale_est, use_statutory, snapped_moved, stale, cure, cure_est,

@@ -254,3 +254,59 @@ def test_100k_rows_well_under_half_a_second():
     elapsed = time.perf_counter() - start
     assert len(out) == n
     assert elapsed < 0.5, elapsed
+
+
+# --- The per-lead timeline table (letters) and the `timeline` command ----------------------------------------
+
+def test_timeline_table_for_a_maryland_lead():
+    from leadtracker.timeline import TIMELINE_COLUMNS, lead_timeline
+    table = lead_timeline("MD", TODAY, default_date="2025-09-01", sale_date="2026-01-20")
+    assert tuple(table.columns) == TIMELINE_COLUMNS
+    by_stage = table.set_index("Stage")
+    assert by_stage.at["Last day to cure", "Date"] == day("2026-01-16")
+    assert by_stage.at["Loss-mitigation deadline", "Date"] == day("2025-12-14")
+    assert by_stage.at["Foreclosure sale", "Date"] == day("2026-01-20")
+    assert not by_stage["Estimate"].any()
+    dated = table["Date"].dropna()
+    assert dated.is_monotonic_increasing
+    assert all(isinstance(s, str) and s for s in table["Source"])
+
+
+def test_timeline_table_marks_estimates_in_words_too():
+    from leadtracker.timeline import lead_timeline
+    table = lead_timeline("CA", TODAY, default_date="2025-06-01", notice_date="2025-10-15").set_index("Stage")
+    assert bool(table.at["Foreclosure sale", "Estimate"])
+    assert table.at["Foreclosure sale", "What it means"].startswith("ESTIMATED sale date")
+    assert bool(table.at["Last day to cure", "Estimate"])
+    assert table.at["Last day to cure", "What it means"].startswith("Estimated:")
+
+
+def test_timeline_command_prints_dates_rules_and_sources(capsys):
+    from leadtracker.timeline_cli import main
+    code = main(["TX", "--default-date", "2026-01-01", "--notice-date", "2029-12-05", "--today", "2029-12-10"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "Wed Jan 2, 2030  Foreclosure sale (ESTIMATE)" in printed
+    assert "H.B. 1128" in printed and "Source:" in printed
+    assert "Days to the estimated sale: 23" in printed
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["ZZ"], "'ZZ' is not a US state code"),
+    (["CA", "--default-date", "banana"], "Default Date 'banana' is not a date"),
+])
+def test_timeline_command_refuses_unreadable_input(capsys, argv, words):
+    from leadtracker.timeline_cli import main
+    assert main(argv) == 2
+    assert words in capsys.readouterr().out
+
+
+def test_timeline_subcommand_plugs_into_a_parent_parser():
+    import argparse
+
+    from leadtracker.timeline_cli import add_parser, run
+    parser = argparse.ArgumentParser(prog="leadtracker")
+    add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["timeline", "MI", "--sale-date", "2026-03-05", "--today", "2026-04-01"])
+    assert args.func is run
+    assert args.state == "MI" and args.sale_date == "2026-03-05"
