@@ -10,6 +10,7 @@ Safety rules (DESIGN §11):
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import posixpath
 import re
@@ -18,6 +19,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from .errors import WorkbookError, WorkbookLockedError
 from .schema import TOOL_SHEETS, Kind
@@ -89,10 +91,27 @@ def sheets_with_drawings(archive: zipfile.ZipFile, names: list[str]) -> list[str
             continue
         sheet_rels = ElementTree.fromstring(archive.read(rels_name))
         for rel in sheet_rels.iter(f"{NS_PKG_REL}Relationship"):
-            if rel.get("Type", "").endswith("/drawing"):
+            if rel.get("Type", "").endswith("/drawing") and _drawing_has_content(archive, names, part, rel):
                 found.append(sheet.get("name", "?"))
                 break
     return found
+
+
+def _drawing_has_content(archive: zipfile.ZipFile, names: list[str], sheet_part: str, rel) -> bool:
+    """True unless the drawing part is there and anchors nothing. LibreOffice writes an empty drawing for every
+    sheet with cell comments; losing it loses nothing, so it must not stop a save in place."""
+    target = rel.get("Target", "")
+    if rel.get("TargetMode") == "External":
+        return True
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        posixpath.join(posixpath.dirname(sheet_part), target))
+    if part not in names:
+        return True
+    try:
+        drawing = ElementTree.fromstring(archive.read(part))
+    except ElementTree.ParseError:
+        return True
+    return len(drawing) > 0
 
 
 def refreshed_copy_path(path: Path) -> Path:
@@ -182,8 +201,9 @@ class XlsxStore(GridStore):
              header_kind: Kind | None = None) -> None:
         ws = self.wb[sheet]
         cell = ws.cell(row=row, column=col)
+        was_general = cell.number_format == "General"
         write_cell(cell, value)
-        if number_format and value is not None and cell.number_format == "General":
+        if number_format and value is not None and was_general:
             cell.number_format = number_format
         if header_kind is not None:
             style_header(cell, HEADER_FILLS[header_kind], italic=header_kind is Kind.COMPUTED,
@@ -263,31 +283,142 @@ class XlsxStore(GridStore):
         for chart in sheet.charts:
             ws.add_chart(_chart(ws, chart, columns, header_row, len(sheet.frame)), chart.anchor)
 
+    def _formula_results(self) -> dict[str, dict[str, object]]:
+        """The last calculated value of every formula cell of the agent's, by sheet and coordinate.
+
+        openpyxl saves formulas without their results; Excel recalculates on open, but everything that reads the
+        file without calculating (the next refresh, pandas, previews) would see blanks, so an Est. Value typed as a
+        formula would read as missing. The results are written back into the saved file (keep_formula_results).
+        """
+        found: dict[str, dict[str, object]] = {}
+        for ws in self.wb.worksheets:
+            for cell in list(ws._cells.values()):
+                if cell.data_type != "f":
+                    continue
+                value = self._cached_value(ws.title, cell.row, cell.column)
+                if value is not None:
+                    found.setdefault(ws.title, {})[cell.coordinate] = value
+        return found
+
     # --- commit --------------------------------------------------------------------------------------
     def commit(self) -> str:
-        target = self.path if not self.copy_reasons else refreshed_copy_path(self.path)
-        descriptor, temp_name = tempfile.mkstemp(prefix=".~leadtracker-", suffix=".xlsx", dir=self.path.parent)
-        os.close(descriptor)
-        temp = Path(temp_name)
+        # A workbook reached through a symbolic link (a synced folder, a shortcut) is saved where it really lives;
+        # replacing the link itself would leave the real file stale and the link a detached copy.
+        real = Path(os.path.realpath(self.path))
+        target = real if not self.copy_reasons else refreshed_copy_path(self.path)
+        temp: Path | None = None
         try:
+            descriptor, temp_name = tempfile.mkstemp(prefix=".~leadtracker-", suffix=".xlsx", dir=target.parent)
+            os.close(descriptor)
+            temp = Path(temp_name)
+            cached = self._formula_results()
             self.wb.save(temp)
+            if cached:
+                keep_formula_results(temp, cached)
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
-            shutil.copymode(self.path, temp)  # keep the workbook's permissions, not the temp file's
+            shutil.copymode(real, temp)  # keep the workbook's permissions, not the temp file's
             self._refuse_if_open()
-            if target == self.path:
-                shutil.copy2(self.path, backup_path(self.path))
+            if target == real:
+                shutil.copy2(real, backup_path(real))
             os.replace(temp, target)
+            _fsync_folder(target.parent)
         except PermissionError as error:
             raise WorkbookError(f"{target.name} could not be saved: permission denied. Is it open in another "
-                                "program, or read-only?") from error
+                                f"program, or read-only? {self.path.name} was not changed.") from error
+        except OSError as error:  # disk full, folder gone, a network drive dropped: one sentence, no traceback
+            reason = error.strerror or str(error)
+            raise WorkbookError(f"{target.name} could not be saved ({reason}); "
+                                f"{self.path.name} was not changed.") from error
         finally:
-            if temp.exists():
+            if temp is not None and temp.exists():
                 temp.unlink()
-        if target != self.path:
+        if target != real:
             return (f"Wrote {target.name} beside {self.path.name} and left the original untouched, because "
                     f"{'; '.join(self.copy_reasons)}, which this tool cannot keep when it saves.")
-        return f"Saved {self.path.name} (previous version kept as {backup_path(self.path).name})."
+        return f"Saved {self.path.name} (previous version kept as {backup_path(real).name})."
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened (Windows)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>)<v\s*/>(?=</c>)',
+                           re.S)
+
+
+def keep_formula_results(path: Path, cached: dict[str, dict[str, object]]) -> None:
+    """Put formula results (`cached`, by sheet title and coordinate) back into a workbook openpyxl has just saved,
+    as the <v> value each formula cell had when the workbook was read. Parts are rewritten only where needed."""
+    from openpyxl.cell.cell import ERROR_CODES
+    from openpyxl.utils.datetime import to_excel
+
+    with zipfile.ZipFile(path) as archive:
+        parts = sheet_parts(archive)
+        wanted = {parts[title]: values for title, values in cached.items() if title in parts}
+        if not wanted:
+            return
+        rewritten: dict[str, bytes] = {}
+        for part, values in wanted.items():
+            xml = archive.read(part).decode("utf-8")
+
+            def fill(match: re.Match) -> str:
+                value = values.get(match.group(1))
+                if value is None:
+                    return match.group(0)
+                kind = None
+                if isinstance(value, bool):
+                    text, kind = ("1" if value else "0"), "b"
+                elif isinstance(value, (int, float)):
+                    text = repr(value) if isinstance(value, float) else str(value)
+                elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+                    try:
+                        text = repr(float(to_excel(value)))
+                    except (TypeError, ValueError):
+                        return match.group(0)
+                elif isinstance(value, str):
+                    kind = "e" if value in ERROR_CODES else "str"
+                    text = escape(value)
+                else:
+                    return match.group(0)
+                attributes = match.group(2)
+                if kind is not None and " t=" not in attributes:
+                    attributes += f' t="{kind}"'
+                return f'<c r="{match.group(1)}"{attributes}>{match.group(3)}<v>{text}</v>'
+
+            rewritten[part] = _FORMULA_CELL.sub(fill, xml).encode("utf-8")
+        staging = path.with_name(path.name + ".part")
+        try:
+            with zipfile.ZipFile(staging, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in archive.infolist():
+                    out.writestr(info, rewritten.get(info.filename) or archive.read(info.filename))
+        except BaseException:
+            staging.unlink(missing_ok=True)
+            raise
+    os.replace(staging, path)
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> worksheet part name inside the package."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
+    parts = {}
+    for sheet in workbook.iter(f"{NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{NS_REL}id"), "")
+        parts[sheet.get("name", "")] = (target.lstrip("/") if target.startswith("/")
+                                        else posixpath.normpath(posixpath.join("xl", target)))
+    return parts
 
 
 def write_cell(cell, value: object) -> None:
