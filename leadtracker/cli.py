@@ -58,12 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="folder for the demo workbook (default: ./leadtracker-demo)")
     demo.add_argument("--today", type=_date, help="as of this date (YYYY-MM-DD)")
 
-    try:
-        from . import timeline_cli
-    except ImportError:
-        timeline_cli = None
-    if timeline_cli is not None:
-        timeline_cli.add_parser(sub)
+    from . import timeline_cli
+
+    timeline_cli.add_parser(sub)
     return parser
 
 
@@ -122,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"leadtracker: permission denied for {error.filename or error}; is it open in another program?",
               file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and cut short: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("leadtracker: stopped; nothing was saved.", file=sys.stderr)
         return 130

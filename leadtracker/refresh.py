@@ -264,6 +264,8 @@ def refresh(tables: Tables, now: dt.datetime) -> Result:
         issues.add(keys.map(lambda k: "; ".join(by_key[k]) if k in by_key else None))
 
     deadlines = compute_deadlines(parsed, today)
+    if "_deadline_issue" in deadlines.columns:
+        issues.add(deadlines["_deadline_issue"])
     parsed = parsed.join(deadlines)
     equity = parsed["Est. Value"] - parsed["Loan Balance"].fillna(0) - parsed["Other Liens"].fillna(0)
     parsed["_equity"] = equity
