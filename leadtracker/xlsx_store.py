@@ -66,12 +66,56 @@ def unkept_parts(path: Path) -> list[str]:
             for prefix, reason in UNKEPT_PARTS:
                 if any(n == prefix or n.startswith(prefix) for n in names) and reason not in reasons:
                     reasons.append(reason)
+            tool = {s.casefold() for s in TOOL_SHEETS}
             for sheet in sheets_with_drawings(archive, names):
-                if sheet.casefold() not in {s.casefold() for s in TOOL_SHEETS}:
+                if sheet.casefold() not in tool:
                     reasons.append(f"sheet {sheet!r} has pictures, shapes or charts")
+            for sheet, kinds in sheet_extensions(archive, names).items():
+                if sheet.casefold() not in tool:
+                    reasons.append(f"sheet {sheet!r} has {', '.join(kinds)} (Excel extensions this tool cannot "
+                                   "keep)")
     except zipfile.BadZipFile as error:
         raise WorkbookError(f"{path.name} is not a valid .xlsx workbook ({error}).") from error
     return reasons
+
+
+_EXT_TAIL = 1 << 20  # the worksheet-level <extLst> is the sheet's last element: only the tail is searched
+_EXT_URI = re.compile(rb'<(?:\w+:)?ext\b[^>]*?\buri="([^"]+)"')
+_EXT_NAMES = {"SPARKLINE GROUP": "sparklines", "CONDITIONAL FORMATTING": "extended conditional formatting",
+              "DATA VALIDATION": "extended data validation (dropdowns)", "SLICER LIST": "slicers",
+              "TIMELINE REF": "timeline filters", "PROTECTED RANGE": "protected ranges",
+              "IGNORED ERROR": "ignored-error settings", "WEB EXTENSION": "web add-in data"}
+
+
+def sheet_extensions(archive: zipfile.ZipFile, names: list[str]) -> dict[str, list[str]]:
+    """Sheet name -> what its worksheet-level <extLst> holds. openpyxl drops every worksheet extension on load
+    (sparklines, Excel 2010 data bars and icon sets, cross-sheet dropdowns, ...), so each one is a loss."""
+    from openpyxl.xml.constants import EXT_TYPES
+
+    try:
+        parts = sheet_parts(archive)
+    except KeyError:
+        return {}
+    found: dict[str, list[str]] = {}
+    for sheet, part in parts.items():
+        if part not in names:
+            continue
+        tail = b""
+        with archive.open(part) as stream:
+            while chunk := stream.read(_EXT_TAIL):
+                tail = (tail + chunk)[-2 * _EXT_TAIL:]
+        start = max(tail.rfind(b"<extLst"), tail.rfind(b":extLst"))
+        if start < 0 or tail.rfind(b"</sheetData>") > start:
+            continue
+        kinds: list[str] = []
+        for uri in _EXT_URI.findall(tail[start:]):
+            kind = EXT_TYPES.get(uri.decode("ascii", "replace").upper(), "Unknown")
+            text = _EXT_NAMES.get(kind.upper(), f"{kind.lower()} extensions")
+            if text not in kinds:
+                kinds.append(text)
+        if kinds:
+            found[sheet] = kinds
+    return found
 
 
 def sheets_with_drawings(archive: zipfile.ZipFile, names: list[str]) -> list[str]:

@@ -629,6 +629,39 @@ def test_macros_mean_write_a_refreshed_copy(tmp_path, capsys):
     soffice_convert(copy, "csv", tmp_path)
 
 
+SPARKLINES = ('<extLst><ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}" '
+              'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:sparklineGroups '
+              'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:sparklineGroup>'
+              '<x14:colorSeries rgb="FF376092"/><x14:sparklines><x14:sparkline><xm:f>Trend!A1:C1</xm:f>'
+              '<xm:sqref>D1</xm:sqref></x14:sparkline></x14:sparklines></x14:sparklineGroup></x14:sparklineGroups>'
+              '</ext></extLst>')
+
+
+def test_sparklines_mean_write_a_refreshed_copy(tmp_path, capsys):
+    """Excel writes sparklines as a worksheet extension, which openpyxl drops on load (with only a warning)."""
+    plain = tmp_path / "plain.xlsx"
+    small_workbook(plain)
+    wb = openpyxl.load_workbook(plain)
+    trend = wb.create_sheet("Trend")
+    trend.append([3, 5, 4])
+    wb.save(plain)
+    path = tmp_path / "Sparks.xlsx"
+    part = f"xl/worksheets/sheet{wb.sheetnames.index('Trend') + 1}.xml"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        assert sheet_xml(plain, "Trend") == src.read(part).decode("utf-8")
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == part:
+                data = data.decode("utf-8").replace("</worksheet>", SPARKLINES + "</worksheet>").encode("utf-8")
+            dst.writestr(item, data)
+    original = path.read_bytes()
+    code, out, err = refresh(path, capsys)
+    assert code == 0, err
+    assert path.read_bytes() == original
+    assert (tmp_path / "Sparks (refreshed).xlsx").exists()
+    assert "sparklines" in out and "'Trend'" in out
+
+
 def test_own_dashboard_charts_never_block_saving_in_place(tmp_path, capsys):
     path = tmp_path / "Tracker.xlsx"
     small_workbook(path)
