@@ -117,12 +117,16 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parse
 
     out_of_range = out.notna() & ((out.dt.year < 1900) | (out.dt.year > 2100))
     out[out_of_range] = pd.NaT
+    date_like_text = (kinds == str) & text.fillna("").str.match(r"^\d{1,2}/\d{1,2}/\d{4}$|^\d{4}-\d{2}-\d{2}")
+    outside = out_of_range | (is_datetime & out.isna()) | (date_like_text & out.isna() & _year_outside(text))
     unread = out.isna() & ~blank
     is_error, error_issues = _error_cells(series, text, label)
     is_bool = kinds == bool
     issues = _combine(
         error_issues,
         _issue(is_bool, series, "{label} holds {value}, a yes/no value, not a date", label),
+        _issue(outside, series,
+               "{label} {value} is outside the years 1900–2100; left blank", label),
         _issue(unread & text.str.casefold().isin(PLACEHOLDERS).fillna(False).astype(bool), series,
                "{label} {value} is not a date; left blank", label),
         _issue(unread, series, "{label} {value} is not a date I can read (use a date like 3/15/2026)", label),
@@ -130,6 +134,11 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parse
     if not keep_time:
         out = out.dt.normalize()
     return Parsed(out, issues.where(unread | is_error, None))
+
+
+def _year_outside(text: pd.Series) -> pd.Series:
+    years = pd.to_numeric(text.str.extract(r"(\d{4})")[0], errors="coerce")
+    return ((years < 1900) | (years > 2100)).fillna(False).astype(bool)
 
 
 def _to_timestamps(values: pd.Series, fmt: str | None = None) -> pd.Series:
@@ -257,7 +266,9 @@ def parse_phones(series: pd.Series, label: str) -> Parsed:
     valid = (digits.str.len() == 10) & digits.str.match(r"^[2-9]\d{2}[2-9]")
     out = ("+1" + digits).where(valid & ~blank)
     unread = out.isna() & ~blank
-    issues = _issue(unread, series, "{label} {value} is not a US phone number I can dial", label)
+    is_error, error_issues = _error_cells(series, text, label)
+    issues = _combine(error_issues,
+                      _issue(unread, series, "{label} {value} is not a US phone number I can dial", label))
     return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
 
 

@@ -52,8 +52,6 @@ UNKEPT_PARTS = (
 def lock_files(path: Path) -> list[Path]:
     """Lock files Excel (~$Name.xlsx) and LibreOffice (.~lock.Name.xlsx#) leave while the workbook is open."""
     candidates = [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
-    if len(path.name) > 2:
-        candidates.append(path.with_name("~$" + path.name[2:]))  # Office abbreviates long names
     return [c for c in candidates if c.exists()]
 
 

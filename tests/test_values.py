@@ -34,7 +34,7 @@ def test_dates_in_the_common_us_forms(value, expected):
 @pytest.mark.parametrize("value, words", [
     ("N/A", "'N/A' is not a date"), ("soon", "'soon' is not a date I can read"), (True, "yes/no value"),
     ("#N/A", "Excel error '#N/A'"), (5, "'5' is not a date"), ("13/45/2026", "is not a date"),
-    ("1066-10-14", "is not a date"),
+    ("1066-10-14", "is outside the years 1900–2100"), (dt.datetime(2999, 1, 1), "outside the years"),
 ])
 def test_dates_that_cannot_be_read_are_named(value, words):
     parsed, issue = one(parse_dates, value)
