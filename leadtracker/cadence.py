@@ -137,16 +137,21 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     idx = leads.index
     keys = leads["_key"]
     today_day = float(np.datetime64(today.normalize(), "D").astype("int64"))
-    act = activity[activity["_key"].isin(set(keys.dropna()))]
+    # leads and ledger rows share integer codes for their Lead ID, so every per-lead figure is a numpy take
+    codes_of_leads, uniques = pd.factorize(keys)
+    act_codes = pd.Index(uniques).get_indexer(activity["_key"])
+    act = activity.assign(_code=act_codes)[act_codes >= 0]
     act = act.sort_values("_ts", kind="stable")
-    act_day = _days(act["_ts"])
-    act = act.assign(_day=act_day)
+    act = act.assign(_day=_days(act["_ts"]))
+    has_key = codes_of_leads >= 0
 
     def per_key(frame: pd.DataFrame, column: str, how: str) -> pd.Series:
-        if frame.empty:
-            return pd.Series(np.nan, index=idx)
-        grouped = getattr(frame.groupby("_key")[column], how)()
-        return keys.map(grouped)
+        values = np.full(len(uniques), np.nan, dtype=object if how == "last" and column == "Outcome" else float)
+        if not frame.empty:
+            grouped = getattr(frame.groupby("_code")[column], how)()
+            values[grouped.index.to_numpy()] = grouped.to_numpy()
+        out = np.where(has_key, values[np.maximum(codes_of_leads, 0)], np.nan)
+        return pd.Series(out, index=idx)
 
     attempts = act[act["_attempt"]]
     completes = act[act["_completes"]]
@@ -162,8 +167,10 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     if seq_done.empty:
         done = np.full((len(idx), len(codes)), np.nan)
     else:
-        table = seq_done.groupby(["_key", "Step"])["_day"].min().unstack().reindex(columns=codes)
-        done = table.reindex(keys.to_numpy()).to_numpy(dtype=float)
+        table = seq_done.groupby(["_code", "Step"])["_day"].min().unstack().reindex(columns=codes)
+        by_code = np.full((len(uniques), len(codes)), np.nan)
+        by_code[table.index.to_numpy()] = table.to_numpy(dtype=float)
+        done = np.where(has_key[:, None], by_code[np.maximum(codes_of_leads, 0)], np.nan)
     offsets = np.array([s.day for s in plan.sequence], dtype=float)
 
     # the latest decisive outcome (meeting, pause, listing, end) and the latest sign of engagement

@@ -25,7 +25,7 @@ from .priority import TODAY_COLUMNS, build_today, rank_today
 from .schema import ACTIVITY_COLUMNS, LEAD_COLUMNS, OUTCOMES, Kind, ValueType
 from .settings import Settings, parse_settings
 from .store import CellFill, Changes, SheetData, ToolSheet, key_text
-from .values import PARSERS, parse_dates, parse_text, show
+from .values import nones, nonblank, parse_column, parse_dates, show, text_keys
 
 MAX_ISSUES_TEXT = 2000
 SIGNED_COLUMNS = frozenset({"Latitude", "Longitude"})
@@ -59,7 +59,7 @@ class IssueLog:
         self.by_row: dict[object, list[str]] = {}
 
     def add(self, issues: pd.Series) -> None:
-        found = issues[issues.map(lambda v: isinstance(v, str) and v != "")]
+        found = issues[issues.notna()]
         for row, message in found.items():
             self.by_row.setdefault(row, []).append(message)
 
@@ -68,7 +68,7 @@ class IssueLog:
             self.by_row.setdefault(row, []).append(message)
 
     def joined(self) -> pd.Series:
-        out = pd.Series(None, index=self.index, dtype=object)
+        out = nones(self.index)
         for row, messages in self.by_row.items():
             if row in out.index:
                 text = "; ".join(messages)
@@ -84,19 +84,29 @@ def parse_leads(raw: pd.DataFrame) -> tuple[pd.DataFrame, IssueLog]:
         if column.kind is Kind.QUICK_LOG:
             parsed[column.name] = raw[column.name]
             continue
-        parser = PARSERS[column.type]
-        if column.name in SIGNED_COLUMNS:
-            result = parser(raw[column.name], column.name, allow_negative=True)
-        else:
-            result = parser(raw[column.name], column.name)
+        if raw[column.name].isna().all():  # a column the sheet lacks or left empty: nothing to read
+            parsed[column.name] = _blank_column(column.type, raw.index)
+            continue
+        options = {"allow_negative": True} if column.name in SIGNED_COLUMNS else {}
+        result = parse_column(column.type, raw[column.name], column.name, **options)
         parsed[column.name] = result.values
         issues.add(result.issues)
     return parsed, issues
 
 
+def _blank_column(kind: ValueType, index: pd.Index) -> pd.Series:
+    if kind is ValueType.DATE:
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if kind in (ValueType.MONEY, ValueType.NUMBER, ValueType.INTEGER, ValueType.PERCENT):
+        return pd.Series(np.nan, index=index, dtype=float)
+    if kind is ValueType.FLAG:
+        return pd.Series(False, index=index, dtype=bool)
+    return nones(index)
+
+
 def assign_lead_ids(raw: pd.DataFrame, issues: IssueLog) -> tuple[pd.Series, list[CellFill]]:
     """Lead ID as text per row; blank ones get a stable new id; duplicates are reported, never merged."""
-    keys = raw["Lead ID"].map(key_text)
+    keys = text_keys(raw["Lead ID"])
     fills: list[CellFill] = []
     taken = set(keys.dropna())
     for row in keys[keys.isna()].index:
@@ -122,6 +132,15 @@ def assign_lead_ids(raw: pd.DataFrame, issues: IssueLog) -> tuple[pd.Series, lis
     return keys, fills
 
 
+def _lookup(values: pd.Series, by_fold: dict[str, str], keep_unknown: bool) -> pd.Series:
+    """Case-insensitive match of text cells to a closed list."""
+    folded = values.astype(object).where(values.notna(), None)
+    found = folded.dropna().astype(str).str.casefold().map(by_fold)
+    out = nones(values.index)
+    out[found.index] = found.astype(object).where(found.notna(), folded[found.index] if keep_unknown else None)
+    return out
+
+
 def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.DataFrame, list[tuple[str, str]],
                                                                             list[str]]:
     """Ledger rows usable by the engine, problems as (lead key, message), and workbook-level messages."""
@@ -130,16 +149,15 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
     if data is None or data.rows.empty:
         return classify_activity(empty), [], []
     raw = data.canonical(ACTIVITY_COLUMNS)
-    keys = raw["Lead ID"].map(key_text)
+    keys = text_keys(raw["Lead ID"])
     stamps = parse_dates(raw["Timestamp"], "Timestamp", keep_time=True)
-    outcome_text = parse_text(raw["Outcome"], "Outcome").values
-    outcome = outcome_text.map(lambda v: _OUTCOME_BY_FOLD.get(v.casefold()) if isinstance(v, str) else None)
-    channel = parse_text(raw["Channel"], "Channel").values.map(
-        lambda v: _CHANNEL_BY_FOLD.get(v.casefold(), v) if isinstance(v, str) else None)
+    outcome_text = parse_column(ValueType.TEXT, raw["Outcome"], "Outcome").values
+    outcome = _lookup(outcome_text, _OUTCOME_BY_FOLD, keep_unknown=False)
+    channel = _lookup(parse_column(ValueType.TEXT, raw["Channel"], "Channel").values, _CHANNEL_BY_FOLD,
+                      keep_unknown=True)
     frame = pd.DataFrame({
-        "_key": keys, "_ts": stamps.values, "Step": parse_text(raw["Step"], "Step").values,
-        "Channel": channel, "Direction": parse_text(raw["Direction"], "Direction").values, "Outcome": outcome,
-        "Activity ID": raw["Activity ID"].map(key_text),
+        "_key": keys, "_ts": stamps.values, "Step": parse_column(ValueType.TEXT, raw["Step"], "Step").values,
+        "Channel": channel, "Direction": parse_column(ValueType.TEXT, raw["Direction"], "Direction").values, "Outcome": outcome,
     }, index=raw.index)
     problems: list[tuple[str, str]] = []
     bad_time = frame["_ts"].isna() & keys.notna()
@@ -166,8 +184,8 @@ def quick_log(raw: pd.DataFrame, keys: pd.Series, cadence: pd.DataFrame, now: dt
     outcome_cells = raw["Log Outcome"]
     note_cells = raw["Log Note"]
     channel_cells = raw["Log Channel"]
-    filled = outcome_cells.map(key_text).notna()
-    note_only = ~filled & note_cells.map(key_text).notna()
+    filled = nonblank(outcome_cells)
+    note_only = ~filled & nonblank(note_cells)
     issues.add_at(list(raw.index[note_only]),
                   ["Log Note is waiting for a Log Outcome (pick one from the list), then refresh"] * int(
                       note_only.sum()))
@@ -215,7 +233,14 @@ def quick_log(raw: pd.DataFrame, keys: pd.Series, cadence: pd.DataFrame, now: dt
 
 
 def contact_rules_text(reasons: pd.DataFrame) -> pd.Series:
-    """"OK: Call, Email, Letter · Not: Text (Do Not Text)" per lead."""
+    """"OK: Call, Email, Letter · Not: Text (Do Not Text)" per lead (worded once per distinct combination)."""
+    if len(reasons) > 100:
+        columns = list(CHANNEL_ORDER)
+        combos = reasons[columns].drop_duplicates()
+        worded = contact_rules_text(combos.set_axis(range(len(combos)))).set_axis(
+            pd.MultiIndex.from_frame(combos))
+        return pd.Series(worded.reindex(pd.MultiIndex.from_frame(reasons[columns])).to_numpy(),
+                         index=reasons.index, dtype=object)
     ok = pd.Series("", index=reasons.index, dtype=object)
     blocked = pd.Series("", index=reasons.index, dtype=object)
     for channel in CHANNEL_ORDER:
@@ -249,7 +274,13 @@ def refresh(tables: Tables, now: dt.datetime) -> Result:
         for header, canonical in header_map.duplicates:
             messages.append(f"Leads: column {header!r} also means {canonical!r}; the first one is used.")
         inputs = [c.name for c in INPUT_COLUMNS]
-        raw = raw[raw[inputs].map(key_text).notna().any(axis=1)]  # rows with only computed values are not leads
+        # rows with only computed values (or only spaces in input cells) are not leads
+        present = raw[inputs].notna()
+        has_input = present.any(axis=1)
+        doubtful = has_input & (present.sum(axis=1) <= 2)
+        if doubtful.any():
+            has_input[doubtful] = pd.concat([nonblank(raw.loc[doubtful, c]) for c in inputs], axis=1).any(axis=1)
+        raw = raw[has_input]
 
     parsed, issues = parse_leads(raw)
     keys, id_fills = assign_lead_ids(raw, issues)
@@ -304,7 +335,7 @@ def refresh(tables: Tables, now: dt.datetime) -> Result:
     for column in COMPUTED_COLUMNS:
         if column.type is ValueType.INTEGER:
             computed[column.name] = _integers(computed[column.name])
-    computed = computed.astype(object).where(computed.notna(), None)
+    # dates stay datetime64 (NaT for blank): stores turn them into cell values as they write
 
     dashboard = build_dashboard(cadence, activity, today)
     tool_sheets = (

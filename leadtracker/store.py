@@ -23,7 +23,7 @@ import pandas as pd
 
 from .errors import SheetError
 from .schema import Column, Kind, map_headers, normalize_header
-from .values import looks_like_formula
+from .values import looks_like_formula, nones
 
 HEADER_SEARCH_ROWS = 10
 
@@ -46,7 +46,7 @@ class SheetData:
             if position is not None and position in self.rows.columns:
                 frame[column.name] = self.rows[position]
             else:
-                frame[column.name] = pd.Series(None, index=self.rows.index, dtype=object)
+                frame[column.name] = nones(self.rows.index)
         return frame
 
     def header_map(self, columns: tuple[Column, ...]):

@@ -33,6 +33,11 @@ NUMBER_PATTERN = r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
 EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 
 
+def nones(index: pd.Index) -> pd.Series:
+    """An object column of None (pd.Series(None, dtype=object) would hold NaN)."""
+    return pd.Series([None] * len(index), index=index, dtype=object)
+
+
 @dataclass(frozen=True)
 class Parsed:
     values: pd.Series
@@ -63,7 +68,7 @@ def _blank(series: pd.Series, kinds: pd.Series, text: pd.Series) -> pd.Series:
 
 def _issue(mask: pd.Series, series: pd.Series, template: str, label: str) -> pd.Series:
     """Messages for the masked rows, e.g. "Sale Date 'N/A' is not a date"."""
-    out = pd.Series(None, index=series.index, dtype=object)
+    out = nones(series.index)
     if mask.any():
         out[mask] = [template.format(label=label, value=show(v)) for v in series[mask]]
     return out
@@ -78,14 +83,22 @@ def _combine(*issue_series: pd.Series) -> pd.Series:
 
 
 def _error_cells(series: pd.Series, text: pd.Series, label: str) -> tuple[pd.Series, pd.Series]:
-    upper = text.str.upper()
-    errors = upper.isin(EXCEL_ERRORS)
+    hashed = text.str.startswith("#").fillna(False).astype(bool)
+    errors = pd.Series(False, index=series.index)
+    if hashed.any():
+        errors[hashed] = text[hashed].str.upper().isin(EXCEL_ERRORS)
     return errors.fillna(False).astype(bool), _issue(errors.fillna(False).astype(bool), series,
                                                      "{label} shows the Excel error {value}", label)
 
 
 def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parsed:
     kinds = _kinds(series)
+    if kinds.isin([dt.datetime, type(None)]).all():  # the usual case: real date cells
+        naive = not any(v.tzinfo for v in series.dropna())
+        stamps = _to_timestamps(series) if naive else None
+        if stamps is not None and stamps.notna().sum() == series.notna().sum():
+            return Parsed(stamps if keep_time else stamps.dt.normalize(),
+                          nones(series.index))
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
@@ -117,8 +130,12 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parse
 
     out_of_range = out.notna() & ((out.dt.year < 1900) | (out.dt.year > 2100))
     out[out_of_range] = pd.NaT
-    date_like_text = (kinds == str) & text.fillna("").str.match(r"^\d{1,2}/\d{1,2}/\d{4}$|^\d{4}-\d{2}-\d{2}")
-    outside = out_of_range | (is_datetime & out.isna()) | (date_like_text & out.isna() & _year_outside(text))
+    outside = out_of_range | (is_datetime & out.isna())
+    unread_text = (kinds == str) & out.isna() & ~blank
+    if unread_text.any():
+        candidates = text[unread_text]
+        date_like = candidates.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$|^\d{4}-\d{2}-\d{2}").astype(bool)
+        outside[candidates.index[date_like & _year_outside(candidates)]] = True
     unread = out.isna() & ~blank
     is_error, error_issues = _error_cells(series, text, label)
     is_bool = kinds == bool
@@ -244,7 +261,8 @@ def parse_zips(series: pd.Series, label: str) -> Parsed:
     numbers = pd.to_numeric(series.where(kinds.isin([int, float, np.int64, np.float64])), errors="coerce")
     whole = numbers.where((numbers % 1 == 0) & numbers.between(0, 99999))
     from_number = whole.dropna().astype(int).astype(str).str.zfill(5)
-    from_text = text.str.extract(r"^(\d{5})(?:-?\d{4})?$")[0]
+    zip_like = text.str.fullmatch(r"\d{5}(?:-?\d{4})?").fillna(False).astype(bool)
+    from_text = text.str.slice(0, 5).where(zip_like)
     short = text.str.fullmatch(r"\d{3,4}").fillna(False).astype(bool)  # Excel dropped the leading zeros
     from_text[short] = text[short].str.zfill(5)
     out = from_text.copy()
@@ -259,7 +277,10 @@ def parse_phones(series: pd.Series, label: str) -> Parsed:
     kinds = _kinds(series)
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
-    as_text = series.where(kinds == str, series.map(_number_text))
+    as_text = series.copy()
+    numbers = ~blank & (kinds != str)
+    if numbers.any():
+        as_text[numbers] = [_number_text(v) for v in series[numbers]]
     digits = as_text.astype(str).str.replace(r"(?i)\s*(ext|x)\.?\s*\d+$", "", regex=True)
     digits = digits.str.replace(r"\D", "", regex=True)
     digits = digits.where(~((digits.str.len() == 11) & digits.str.startswith("1")), digits.str[1:])
@@ -295,10 +316,36 @@ def parse_text(series: pd.Series, label: str) -> Parsed:
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     is_error, error_issues = _error_cells(series, text, label)
-    keep = (~blank & ~is_error).to_numpy()
-    out = pd.Series([_plain_text(v) if k else None for v, k in zip(series, keep)], index=series.index,
-                    dtype=object)
+    out = text.astype(object).where((kinds == str) & ~blank & ~is_error, None)
+    others = ~blank & (kinds != str)
+    if others.any():  # numbers and dates typed into a text column read as the text they show
+        out[others] = [_plain_text(v) for v in series[others]]
     return Parsed(out, error_issues.where(is_error, None))
+
+
+def text_keys(series: pd.Series) -> pd.Series:
+    """key_text for a whole column: trimmed text, whole numbers without ".0", None for blanks."""
+    if len(series) >= FACTORIZE_MIN_ROWS and (series.dropna().map(type) == str).all():
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        keys = _text_keys(pd.Series(list(uniques) + [None], dtype=object)).to_numpy(dtype=object)
+        return pd.Series(keys[np.where(codes < 0, len(uniques), codes)], index=series.index, dtype=object)
+    return _text_keys(series)
+
+
+def _text_keys(series: pd.Series) -> pd.Series:
+    kinds = _kinds(series)
+    text = _strings(series, kinds)
+    out = text.astype(object).where((kinds == str) & text.ne(""), None)
+    others = series.notna() & (kinds != str)
+    if others.any():
+        out[others] = [_plain_text(v) for v in series[others]]
+    return out
+
+
+def nonblank(series: pd.Series) -> pd.Series:
+    """True where a cell holds something other than nothing or spaces."""
+    kinds = _kinds(series)
+    return ~_blank(series, kinds, _strings(series, kinds))
 
 
 def _plain_text(value: object) -> object:
@@ -324,6 +371,31 @@ PARSERS = {
     ValueType.PHONE: parse_phones,
     ValueType.EMAIL: parse_emails,
 }
+
+
+FACTORIZE_MIN_ROWS = 2_000
+
+
+def parse_column(kind: ValueType, series: pd.Series, label: str, **options: object) -> Parsed:
+    """Parse a column, reading each distinct text only once.
+
+    Lead lists repeat themselves (states, cities, outcomes, the same Lead ID on many Activity rows), so a column
+    of text is parsed through its distinct values and expanded back: same result, a fraction of the work.
+    Columns holding anything but text go straight to the parser (True == 1 == 1.0 would be merged otherwise).
+    """
+    parser = PARSERS[kind]
+    if len(series) < FACTORIZE_MIN_ROWS:
+        return parser(series, label, **options)
+    present = series.dropna()
+    if not (present.map(type) == str).all():
+        return parser(series, label, **options)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    distinct = pd.Series(list(uniques) + [None], dtype=object)
+    result = parser(distinct, label, **options)
+    take = np.where(codes < 0, len(uniques), codes)
+    values = pd.Series(result.values.to_numpy()[take], index=series.index, dtype=result.values.dtype)
+    issues = pd.Series(result.issues.to_numpy(dtype=object)[take], index=series.index, dtype=object)
+    return Parsed(values, issues)
 
 
 def looks_like_formula(value: object) -> bool:
