@@ -22,7 +22,7 @@ from typing import Protocol, Sequence
 import pandas as pd
 
 from .errors import SheetError
-from .schema import Column, Kind, map_headers, normalize_header
+from .schema import Column, Kind, map_headers
 from .values import looks_like_formula, nones
 
 HEADER_SEARCH_ROWS = 10

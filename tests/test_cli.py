@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from office import soffice_convert
 
 from leadtracker.cli import main
 
@@ -95,6 +96,8 @@ def test_demo_writes_a_realistic_workbook(tmp_path, capsys):
     assert main(["demo", str(tmp_path), "--today", "2026-11-29"]) == 0
     out = capsys.readouterr().out
     assert "Refreshed 50 leads" in out
+    pdf = soffice_convert(tmp_path / "LeadTracker-demo.xlsx", "pdf", tmp_path)  # a real spreadsheet app opens it
+    assert pdf.read_bytes()[:4] == b"%PDF" and pdf.stat().st_size > 20_000
     wb = openpyxl.load_workbook(tmp_path / "LeadTracker-demo.xlsx")
     headers = [c.value for c in wb["Leads"][1]]
     stages = {r[headers.index("Stage")] for r in wb["Leads"].iter_rows(min_row=2, values_only=True)}

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from leadtracker.schema import ACTIVITY_COLUMNS, Column, Kind, LEAD_COLUMNS
+from leadtracker.schema import ACTIVITY_COLUMNS, Column, LEAD_COLUMNS
 from leadtracker.store import CellFill, ChartSpec, MemoryStore, ToolSheet
 from leadtracker.xlsx_store import XlsxStore
 

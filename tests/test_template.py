@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
+from office import soffice_convert
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
@@ -491,22 +489,7 @@ def test_demo_refuses_to_overwrite(demo_path):
 
 
 def test_demo_converts_to_pdf_with_libreoffice(demo_path, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed (no 'soffice' on PATH): install it, e.g. "
-                    "'apt-get install libreoffice-calc', to run the PDF export test.")
-    profile = Path("/tmp") / f"lt-lo-profile-{uuid.uuid4().hex}"
-    outdir = tmp_path / "pdf"
-    outdir.mkdir()
-    try:
-        result = subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(outdir), str(demo_path)],
-            capture_output=True, text=True, timeout=180, check=False)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    pdf = outdir / "demo.pdf"
-    assert pdf.exists(), f"LibreOffice made no PDF (exit {result.returncode}): {result.stdout} {result.stderr}"
+    pdf = soffice_convert(demo_path, "pdf", tmp_path)
     assert pdf.read_bytes()[:4] == b"%PDF"
     assert pdf.stat().st_size > 10_000
 

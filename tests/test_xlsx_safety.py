@@ -16,14 +16,13 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+from office import soffice_convert
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
@@ -56,27 +55,6 @@ def refresh(path: Path, capsys, *extra: str) -> tuple[int, str, str]:
 def leftovers(folder: Path) -> list[str]:
     """Temp files a save could leave behind."""
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".~leadtracker") or p.suffix == ".tmp")
-
-
-def soffice_convert(path: Path, fmt: str, tmp_path: Path) -> Path:
-    """Open the workbook in LibreOffice headless and export it; proves a real spreadsheet app reads the file."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed (no 'soffice' on PATH). Install it, e.g. "
-                    "'apt-get install libreoffice-calc', so this test can open the workbook in a real spreadsheet app.")
-    profile = Path("/tmp") / f"lt-lo-profile-{uuid.uuid4().hex}"
-    outdir = tmp_path / f"lo-{fmt}-{uuid.uuid4().hex[:6]}"
-    outdir.mkdir()
-    try:
-        result = subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-             "--outdir", str(outdir), str(path)],
-            capture_output=True, text=True, timeout=120, check=False)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    produced = list(outdir.iterdir())
-    assert len(produced) == 1, f"LibreOffice exported nothing (exit {result.returncode}): {result.stdout} {result.stderr}"
-    return produced[0]
 
 
 def cell_state(cell) -> tuple:
