@@ -183,6 +183,10 @@ class GridStore:
 
     label = "workbook"
 
+    def __init__(self) -> None:
+        self._generations: dict[str, int] = {}
+        self._read_cache: dict[tuple[str, tuple[Column, ...]], tuple[int, SheetData]] = {}
+
     # --- primitives -------------------------------------------------------------------------------
     def _sheet_key(self, sheet: str) -> str | None:
         """The sheet's name as the workbook spells it (names match case-insensitively), or None."""
@@ -191,13 +195,18 @@ class GridStore:
     def _rows(self, sheet: str) -> list[tuple[object, ...]]:
         raise NotImplementedError
 
-    def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
-             header_kind: Kind | None = None) -> None:
+    def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+                    header_kind: Kind | None = None) -> None:
         """Write one cell (1-based row and col). Text that looks like a formula is stored as text."""
         raise NotImplementedError
 
     def _get(self, sheet: str, row: int, col: int) -> object:
         raise NotImplementedError
+
+    def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+             header_kind: Kind | None = None) -> None:
+        self._generations[sheet] = self._generations.get(sheet, 0) + 1  # cached reads of the sheet are stale
+        self._write_cell(sheet, row, col, value, number_format, header_kind)
 
     def _create_sheet(self, sheet: str) -> str:
         raise NotImplementedError
@@ -210,6 +219,171 @@ class GridStore:
         name = self._sheet_key(sheet)
         if name is None:
             return None
+        generation = self._generations.get(name, 0)
+        cached = self._read_cache.get((name, columns))
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        data = self._read(name, columns)
+        self._read_cache[(name, columns)] = (generation, data)
+        return data
+
+    def _layout(self, sheet: str, columns: tuple[Column, ...]) -> tuple[str, int, tuple[object, ...], dict[str, int]]:
+        """Where the header row is and where each known column sits, without reading the rows into a table."""
+        name = self._sheet_key(sheet)
+        rows = self._rows(name) if name is not None else []
+        header_index = find_header_row(rows, columns)
+        if name is None or header_index is None:
+            raise SheetError(f"{self.label}: sheet {sheet!r} has no header row with the columns I need "
+                             f"(for example {columns[0].name!r}).")
+        headers = tuple(rows[header_index])
+        return name, header_index + 1, headers, dict(map_headers(list(headers), columns).positions)
+
+    def _read(self, name: str, columns: tuple[Column, ...]) -> SheetData:
+        rows = self._rows(name)
+        header_index = find_header_row(rows, columns)
+        if header_index is None:
+            return SheetData(name, (), pd.DataFrame(), 1 if not rows else len(rows) + 1)
+        headers = tuple(rows[header_index])
+        width = len(headers)
+        data = []
+        numbers = []
+        for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+            if all(is_blank(v) for v in row):
+                continue
+            values = list(row[:width]) + [None] * (width - len(row))
+            data.append(values)
+            numbers.append(offset)
+        frame = pd.DataFrame(data, index=pd.Index(numbers, name="row"), columns=range(width), dtype=object)
+        return SheetData(name, headers, frame, header_index + 1)
+
+    def fill_cells(self, sheet: str, columns: tuple[Column, ...], fills: Sequence[CellFill]) -> int: ...
+
+    def write_computed(self, sheet: str, columns: tuple[Column, ...], key: str, frame: pd.DataFrame) -> int: ...
+
+    def append_rows(self, sheet: str, columns: tuple[Column, ...], frame: pd.DataFrame, unique: str | None) -> int: ...
+
+    def replace_sheet(self, sheet: ToolSheet) -> None: ...
+
+    def commit(self) -> str: ...
+
+
+def apply_changes(store: Store, changes: Changes, all_columns: tuple[Column, ...]) -> str:
+    """Carry out a refresh's changes on a store and commit them; returns what the commit reports."""
+    store.fill_cells(changes.leads_sheet, all_columns, changes.fills)
+    store.write_computed(changes.leads_sheet, changes.computed_columns, "Lead ID", changes.computed)
+    if len(changes.activity_rows):
+        store.append_rows("Activity", changes.activity_columns, changes.activity_rows, "Activity ID")
+    for sheet in changes.tool_sheets:
+        store.replace_sheet(sheet)
+    return store.commit()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "") or (
+        isinstance(value, float) and value != value)
+
+
+def same_value(a: object, b: object) -> bool:
+    if is_blank(a) and is_blank(b):
+        return True
+    return a == b
+
+
+def find_header_row(rows: Sequence[Sequence[object]], columns: tuple[Column, ...]) -> int | None:
+    """The 0-based index of the first of the top rows that names at least one known column (most matches wins)."""
+    best, best_count = None, 0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        count = len(map_headers(list(row), columns).positions)
+        if count > best_count:
+            best, best_count = index, count
+    return best
+
+
+def key_text(value: object) -> str | None:
+    """Lead IDs compare as trimmed text, so 1001 and "1001" are the same lead."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def safe_cell_value(value: object) -> object:
+    """What the tool writes: NaN/NaT become blank; pandas timestamps become datetimes."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+class GridStore:
+    """The Store protocol over cell primitives; subclasses say how cells are read and written."""
+
+    label = "workbook"
+
+    def __init__(self) -> None:
+        self._generations: dict[str, int] = {}
+        self._read_cache: dict[tuple[str, tuple[Column, ...]], tuple[int, SheetData]] = {}
+
+    # --- primitives -------------------------------------------------------------------------------
+    def _sheet_key(self, sheet: str) -> str | None:
+        """The sheet's name as the workbook spells it (names match case-insensitively), or None."""
+        raise NotImplementedError
+
+    def _rows(self, sheet: str) -> list[tuple[object, ...]]:
+        raise NotImplementedError
+
+    def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+                    header_kind: Kind | None = None) -> None:
+        """Write one cell (1-based row and col). Text that looks like a formula is stored as text."""
+        raise NotImplementedError
+
+    def _get(self, sheet: str, row: int, col: int) -> object:
+        raise NotImplementedError
+
+    def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+             header_kind: Kind | None = None) -> None:
+        self._generations[sheet] = self._generations.get(sheet, 0) + 1  # cached reads of the sheet are stale
+        self._write_cell(sheet, row, col, value, number_format, header_kind)
+
+    def _create_sheet(self, sheet: str) -> str:
+        raise NotImplementedError
+
+    def _extend_table(self, sheet: str, last_col: int, last_row: int | None = None) -> None:
+        """Grow an Excel Table on the sheet to cover new columns or rows (no-op where there are no tables)."""
+
+    # --- protocol ---------------------------------------------------------------------------------
+    def read(self, sheet: str, columns: tuple[Column, ...]) -> SheetData | None:
+        name = self._sheet_key(sheet)
+        if name is None:
+            return None
+        generation = self._generations.get(name, 0)
+        cached = self._read_cache.get((name, columns))
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        data = self._read(name, columns)
+        self._read_cache[(name, columns)] = (generation, data)
+        return data
+
+    def _layout(self, sheet: str, columns: tuple[Column, ...]) -> tuple[str, int, tuple[object, ...], dict[str, int]]:
+        """Where the header row is and where each known column sits, without reading the rows into a table."""
+        name = self._sheet_key(sheet)
+        rows = self._rows(name) if name is not None else []
+        header_index = find_header_row(rows, columns)
+        if name is None or header_index is None:
+            raise SheetError(f"{self.label}: sheet {sheet!r} has no header row with the columns I need "
+                             f"(for example {columns[0].name!r}).")
+        headers = tuple(rows[header_index])
+        return name, header_index + 1, headers, dict(map_headers(list(headers), columns).positions)
+
+    def _read(self, name: str, columns: tuple[Column, ...]) -> SheetData:
         rows = self._rows(name)
         header_index = find_header_row(rows, columns)
         if header_index is None:
@@ -237,8 +411,7 @@ class GridStore:
     def fill_cells(self, sheet: str, columns: tuple[Column, ...], fills: Sequence[CellFill]) -> int:
         if not fills:
             return 0
-        name, data = self._located(sheet, columns)
-        positions = data.header_map(columns).positions
+        name, _, _, positions = self._layout(sheet, columns)
         done = 0
         for fill in fills:
             col = positions.get(fill.column)
@@ -251,23 +424,22 @@ class GridStore:
         return done
 
     def write_computed(self, sheet: str, columns: tuple[Column, ...], key: str, frame: pd.DataFrame) -> int:
-        name, data = self._located(sheet, columns + (Column(key),))
-        header_map = data.header_map(columns + (Column(key),))
-        if key not in header_map.positions:
+        name, header_row, headers, positions = self._layout(sheet, columns + (Column(key),))
+        if key not in positions:
             raise SheetError(f"{self.label}: sheet {name!r} has no {key!r} column.")
-        positions = dict(header_map.positions)
-        last_col = len(data.headers)
+        key_col = positions[key]
+        last_col = len(headers)
         for column in columns:  # a missing computed column is added at the right end
             if column.name not in positions and column.name in frame.columns:
                 last_col += 1
-                self._set(name, data.header_row, last_col, column.name, header_kind=column.kind)
+                self._set(name, header_row, last_col, column.name, header_kind=column.kind)
                 positions[column.name] = last_col - 1
-        if last_col > len(data.headers):
+        if last_col > len(headers):
             self._extend_table(name, last_col)
         # k-th row holding an id receives the k-th computed row for that id
         targets: dict[str, list[int]] = {}
-        for row_number, value in zip(data.rows.index, data.rows[header_map.positions[key]]):
-            k = key_text(value)
+        for row_number, row in enumerate(self._rows(name)[header_row:], start=header_row + 1):
+            k = key_text(row[key_col]) if key_col < len(row) else None
             if k is not None:
                 targets.setdefault(k, []).append(row_number)
         formats = {c.name: c.number_format for c in columns}
@@ -337,6 +509,7 @@ class MemoryStore(GridStore):
     """A workbook in memory: sheets are lists of rows. Shipped in the package for tests and dry runs."""
 
     def __init__(self, sheets: dict[str, list[list[object]]] | None = None, label: str = "memory") -> None:
+        super().__init__()
         self.sheets: dict[str, list[list[object]]] = {k: [list(r) for r in v] for k, v in (sheets or {}).items()}
         self.tool_sheets: dict[str, ToolSheet] = {}
         self.label = label
@@ -361,8 +534,8 @@ class MemoryStore(GridStore):
             return rows[row - 1][col - 1]
         return None
 
-    def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
-             header_kind: Kind | None = None) -> None:
+    def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+                    header_kind: Kind | None = None) -> None:
         rows = self.sheets[sheet]
         while len(rows) < row:
             rows.append([])
@@ -379,6 +552,7 @@ class MemoryStore(GridStore):
 
     def replace_sheet(self, sheet: ToolSheet) -> None:
         existing = self._sheet_key(sheet.name)
+        self._generations[sheet.name] = self._generations.get(sheet.name, 0) + 1
         if existing is not None:
             self.sheets.pop(existing, None)
             self.tool_sheets.pop(existing, None)

@@ -170,6 +170,7 @@ class XlsxStore(GridStore):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         import openpyxl
 
+        super().__init__()
         self.path = Path(path)
         self.label = self.path.name
         if not self.path.exists():
@@ -205,7 +206,7 @@ class XlsxStore(GridStore):
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             self._resolve_formulas(sheet, rows)
             self._cache[sheet] = rows
-        return [tuple(r) for r in self._cache[sheet]]
+        return self._cache[sheet]  # rows as lists, kept current by _write_cell; callers only read them
 
     def _resolve_formulas(self, sheet: str, rows: list[list[object]]) -> None:
         """Formula cells read as their last calculated value (what the agent sees), not their formula text."""
@@ -239,8 +240,8 @@ class XlsxStore(GridStore):
             return rows[row - 1][col - 1]
         return None
 
-    def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
-             header_kind: Kind | None = None) -> None:
+    def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
+                    header_kind: Kind | None = None) -> None:
         ws = self.wb[sheet]
         cell = ws.cell(row=row, column=col)
         was_general = cell.number_format == "General"
@@ -297,6 +298,7 @@ class XlsxStore(GridStore):
         if active is not None and active in self.wb.sheetnames:
             self.wb.active = self.wb.sheetnames.index(active)
         self._cache.pop(ws.title, None)
+        self._generations[ws.title] = self._generations.get(ws.title, 0) + 1  # cached reads are stale
         header_row = 1
         if sheet.title:
             write_cell(ws.cell(row=1, column=1), sheet.title)
