@@ -156,3 +156,16 @@ def test_commit_is_what_makes_changes_last(case, tmp_path):
     assert isinstance(store.commit(), str)
     frame = case.reopen(store, tmp_path).read("Leads", LEAD_COLUMNS).canonical(LEAD_COLUMNS)
     assert "LT-NEW" in set(frame["Lead ID"])
+
+
+def test_a_read_after_a_write_sees_the_write(case, tmp_path):
+    store = case.make(tmp_path)
+    before = store.read("Leads", LEAD_COLUMNS).canonical(LEAD_COLUMNS)
+    assert before["Lead ID"].isna().sum() == 1
+    store.fill_cells("Leads", LEAD_COLUMNS, [CellFill(5, "Lead ID", None, "LT-NEW")])
+    after = store.read("Leads", LEAD_COLUMNS).canonical(LEAD_COLUMNS)
+    assert list(after["Lead ID"]) == ["L-1", "LT-NEW", "L-1"]
+    store.replace_sheet(ToolSheet("Today", pd.DataFrame({"Lead ID": ["L-1"]})))
+    store.replace_sheet(ToolSheet("Today", pd.DataFrame({"Lead ID": ["L-9"]})))
+    today = store.read("Today", (Column("Lead ID"),)).canonical((Column("Lead ID"),))
+    assert list(today["Lead ID"]) == ["L-9"]
