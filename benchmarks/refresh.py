@@ -60,6 +60,17 @@ TODAY = dt.date(2026, 3, 16)  # the benchmark's fixed "today": data dates are la
 SEED = 20260316
 TARGET_COMPUTE_100K = 3.0  # seconds, pure compute for 100,000 leads
 TARGET_RATIO_10K = 1.5  # refresh / bare load+save for 10,000 leads
+WORKBOOK_NOTE = (
+    "built from workbook_templates/tracker.xlsx with openpyxl write-only mode; every template sheet in order with "
+    "its header row (values, fills, fonts, comments), widths, column number formats, frozen panes, Excel Tables "
+    "(grown to the data), data validations (template ranges, rows 2..20000) and conditional formats; Settings and "
+    "Plan rows as shipped; Comps empty. Leads: all input columns filled with invented values (ids, names, co-owners, "
+    "addresses in 41 cities/32 states, ZIPs partly as numbers, phones in 4 formats, example.* emails, lenders, "
+    "balances, liens, values, scores, default/notice/filing/sale dates, beds/baths/sqft/lot/year/garage, type, "
+    "lat/lon, source, received, agent, meeting dates, Do-Not flags, DNC checked, notes); computed columns blank; "
+    "about 2% messy cells (text dates, '187k', 'TBD', bad phones/emails/states/ZIPs), 0.5% blank Lead IDs, 0.1% "
+    "duplicated ids, 1% quick-log entries. Activity: about 5 rows per lead (D1..D7 then N, Letter/Email/Call/Text, "
+    "realistic outcomes, some terminal: Meeting Set, Not Interested, Do Not Contact...), chronological.")
 
 # --- invented data pools (phones use 555-01xx, reserved for fiction; emails use example.* domains) ----------------
 
@@ -789,6 +800,7 @@ def append_results(info, command, rows, builds, crashes, profile_text, profiled)
         "- Workbooks: " + "; ".join(
             f"{b['leads']:,} leads + {b['activity rows']:,} Activity rows, {b['MB']:.1f} MB"
             + (f" (built in {b['build seconds']:.0f} s)" if b.get("build seconds") else "") for b in builds),
+        f"- Workbook contents: {WORKBOOK_NOTE}",
         "",
         *table_lines(rows),
         "",
