@@ -65,7 +65,7 @@ WORKBOOK_NOTE = (
     "its header row (values, fills, fonts, comments), widths, column number formats, frozen panes, Excel Tables "
     "(grown to the data), data validations (template ranges, rows 2..20000) and conditional formats; Settings and "
     "Plan rows as shipped; Comps empty. Leads: all input columns filled with invented values (ids, names, co-owners, "
-    "addresses in 41 cities/32 states, ZIPs partly as numbers, phones in 4 formats, example.* emails, lenders, "
+    "addresses in 41 cities in 29 states + DC, ZIPs partly as numbers, phones in 4 formats, example.* emails, lenders, "
     "balances, liens, values, scores, default/notice/filing/sale dates, beds/baths/sqft/lot/year/garage, type, "
     "lat/lon, source, received, agent, meeting dates, Do-Not flags, DNC checked, notes); computed columns blank; "
     "about 2% messy cells (text dates, '187k', 'TBD', bad phones/emails/states/ZIPs), 0.5% blank Lead IDs, 0.1% "
