@@ -58,7 +58,8 @@ def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, rea
     out["Owner Name"] = rows["Owner Name"]
     out["Contact"] = _contact(rows, primary)
     out["Step"] = steps["Next Step"]
-    out["What to do"] = steps["Next Step"].map(lambda code: plan.step(code).purpose if plan.step(code) else "")
+    purposes = {code: plan.step(code).purpose for code in plan.codes}
+    out["What to do"] = steps["Next Step"].map(purposes).fillna("").astype(object)
     out["Due Date"] = steps["Due Date"]
     out["Days Overdue"] = steps["Days Overdue"]
     out["Days to Sale"] = rows["Days to Sale"]
@@ -77,45 +78,52 @@ def format_phone(value: object) -> str:
     return text
 
 
-def _contact(rows: pd.DataFrame, primary: pd.Series) -> list[str]:
-    out = []
-    for (_, row), channel in zip(rows.iterrows(), primary):
-        if channel in ("Call", "Text"):
-            out.append(format_phone(row["Phone"] or row["Phone 2"]))
-        elif channel == "Email":
-            out.append(row["Email"] or "")
-        elif channel in ("Letter", "Meeting"):
-            parts = [row["Mailing Address"], row["Mailing City"], row["Mailing State"], row["Mailing ZIP"]]
-            if not row["Mailing Address"] or channel == "Meeting":
-                parts = [row["Property Address"], row["City"], row["State"], row["ZIP"]]
-            out.append(", ".join(str(p) for p in parts if p))
-        else:
-            out.append("")
+def _phones(values: pd.Series) -> pd.Series:
+    text = values.fillna("").astype(str)
+    us = text.str.match(r"^\+1\d{10}$")
+    pretty = "(" + text.str[2:5] + ") " + text.str[5:8] + "-" + text.str[8:]
+    return pretty.where(us, text)
+
+
+def _joined(rows: pd.DataFrame, columns: list[str]) -> pd.Series:
+    parts = [rows[c].fillna("").astype(str).str.strip() for c in columns]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + np.where((out != "") & (part != ""), ", ", "") + part
     return out
 
 
-def _why(rows: pd.DataFrame, steps: pd.DataFrame) -> list[str]:
-    out = []
-    for (_, row), (_, step) in zip(rows.iterrows(), steps.iterrows()):
-        parts = []
-        if step["_new"]:
-            parts.append("New lead: reach out today")
-        elif step["_replied"]:
-            parts.append("They replied: answer today")
-        elif step["Days Overdue"] and step["Days Overdue"] > 0:
-            parts.append(f"{step['Next Step']} was due {step['Due Date']:%b %d} ({int(step['Days Overdue'])} "
-                         f"day{'s' if step['Days Overdue'] != 1 else ''} overdue)")
-        else:
-            parts.append(f"{step['Next Step']} is due today")
-        days = row["Days to Sale"]
-        if days is not None and days == days and days >= 0:
-            parts.append(f"sale in {int(days)} day{'s' if days != 1 else ''}")
-        out.append("; ".join(parts))
-    return out
+def _contact(rows: pd.DataFrame, primary: pd.Series) -> pd.Series:
+    phone = _phones(rows["Phone"].where(rows["Phone"].notna(), rows["Phone 2"]))
+    email = rows["Email"].fillna("").astype(str)
+    mailing = _joined(rows, ["Mailing Address", "Mailing City", "Mailing State", "Mailing ZIP"])
+    property_address = _joined(rows, ["Property Address", "City", "State", "ZIP"])
+    letter = mailing.where(rows["Mailing Address"].notna(), property_address)
+    choices = np.select([primary.isin(["Call", "Text"]), primary.eq("Email"), primary.eq("Letter"),
+                         primary.eq("Meeting")], [phone, email, letter, property_address], default="")
+    return pd.Series(choices, index=rows.index, dtype=object)
 
 
-def _allowed(reasons: pd.DataFrame, primary: pd.Series) -> list[str]:
+def _plural(count: pd.Series, word: str) -> pd.Series:
+    whole = count.fillna(0).astype(int)
+    return whole.astype(str) + f" {word}" + np.where(whole == 1, "", "s")
+
+
+def _why(rows: pd.DataFrame, steps: pd.DataFrame) -> pd.Series:
+    overdue = steps["Days Overdue"].fillna(0)
+    due_text = steps["Due Date"].dt.strftime("%b %d").fillna("")
+    reason = np.select(
+        [steps["_new"].to_numpy(dtype=bool), steps["_replied"].to_numpy(dtype=bool), (overdue > 0).to_numpy()],
+        ["New lead: reach out today", "They replied: answer today",
+         (steps["Next Step"] + " was due " + due_text + " (" + _plural(overdue, "day") + " overdue)").to_numpy()],
+        default=(steps["Next Step"] + " is due today").to_numpy())
+    days = rows["Days to Sale"]
+    sale = np.where(days.notna() & (days >= 0), "; sale in " + _plural(days, "day"), "")
+    return pd.Series(reason, index=rows.index, dtype=object) + sale
+
+
+def _allowed(reasons: pd.DataFrame, primary: pd.Series) -> pd.Series:
     text = {"Call": "Phone on file, not on Do Not Call", "Text": "Phone on file, no text opt-out",
             "Email": "Email on file, not opted out", "Letter": "Address on file, no mail opt-out",
             "Meeting": "Meeting agreed"}
-    return [text.get(channel, "") for channel in primary]
+    return primary.map(text).fillna("").astype(object)
