@@ -184,6 +184,12 @@ def _to_datetime(value: object) -> object:
 
 def _parse_amounts(series: pd.Series, label: str, pattern: str, what: str, allow_negative: bool) -> Parsed:
     kinds = _kinds(series)
+    if kinds.isin([int, float, type(None)]).all():  # the usual case: real numbers
+        numbers = pd.to_numeric(series, errors="coerce").astype(float)
+        if allow_negative or not (numbers < 0).any():
+            finite = numbers.where(np.isfinite(numbers))
+            if finite.notna().sum() == numbers.notna().sum():
+                return Parsed(finite, nones(series.index))
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     out = pd.Series(np.nan, index=series.index, dtype=float)
