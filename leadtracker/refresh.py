@@ -133,12 +133,11 @@ def assign_lead_ids(raw: pd.DataFrame, issues: IssueLog) -> tuple[pd.Series, lis
 
 
 def _lookup(values: pd.Series, by_fold: dict[str, str], keep_unknown: bool) -> pd.Series:
-    """Case-insensitive match of text cells to a closed list."""
-    folded = values.astype(object).where(values.notna(), None)
-    found = folded.dropna().astype(str).str.casefold().map(by_fold)
-    out = nones(values.index)
-    out[found.index] = found.astype(object).where(found.notna(), folded[found.index] if keep_unknown else None)
-    return out
+    """Case-insensitive match of text cells to a closed list (each distinct spelling looked up once)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    matched = [by_fold.get(str(u).casefold(), u if keep_unknown else None) for u in uniques] + [None]
+    picks = np.array(matched, dtype=object)[np.where(codes < 0, len(uniques), codes)]
+    return pd.Series(picks, index=values.index, dtype=object)
 
 
 def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.DataFrame, list[tuple[str, str]],

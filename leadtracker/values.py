@@ -58,8 +58,13 @@ def _kinds(series: pd.Series) -> pd.Series:
 
 def _strings(series: pd.Series, kinds: pd.Series) -> pd.Series:
     """The stripped text of the string cells (NaN elsewhere)."""
-    text = series.where(kinds == str)
-    return text.str.strip()
+    is_text = kinds == str
+    if is_text.all():
+        return series.str.strip()
+    text = pd.Series(np.nan, index=series.index, dtype=object)
+    if is_text.any():
+        text[is_text] = series[is_text].str.strip()
+    return text
 
 
 def _blank(series: pd.Series, kinds: pd.Series, text: pd.Series) -> pd.Series:
@@ -83,10 +88,12 @@ def _combine(*issue_series: pd.Series) -> pd.Series:
 
 
 def _error_cells(series: pd.Series, text: pd.Series, label: str) -> tuple[pd.Series, pd.Series]:
-    hashed = text.str.startswith("#").fillna(False).astype(bool)
     errors = pd.Series(False, index=series.index)
-    if hashed.any():
-        errors[hashed] = text[hashed].str.upper().isin(EXCEL_ERRORS)
+    present = text.dropna()
+    if len(present):
+        hashed = present[present.str.startswith("#")]
+        if len(hashed):
+            errors[hashed.index] = hashed.str.upper().isin(EXCEL_ERRORS)
     return errors.fillna(False).astype(bool), _issue(errors.fillna(False).astype(bool), series,
                                                      "{label} shows the Excel error {value}", label)
 
@@ -94,11 +101,15 @@ def _error_cells(series: pd.Series, text: pd.Series, label: str) -> tuple[pd.Ser
 def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parsed:
     kinds = _kinds(series)
     if kinds.isin([dt.datetime, type(None)]).all():  # the usual case: real date cells
-        naive = not any(v.tzinfo for v in series.dropna())
-        stamps = _to_timestamps(series) if naive else None
-        if stamps is not None and stamps.notna().sum() == series.notna().sum():
-            return Parsed(stamps if keep_time else stamps.dt.normalize(),
-                          nones(series.index))
+        try:
+            stamps = pd.to_datetime(series, errors="coerce")
+        except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+            stamps = None  # mixed time zones, far-away years: the careful path below
+        usable = (stamps is not None and stamps.dt.tz is None and stamps.notna().sum() == series.notna().sum()
+                  and not ((stamps.dt.year < 1900) | (stamps.dt.year > 2100)).any())
+        if usable:
+            stamps = stamps.astype("datetime64[ns]")
+            return Parsed(stamps if keep_time else stamps.dt.normalize(), nones(series.index))
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
@@ -383,19 +394,20 @@ FACTORIZE_MIN_ROWS = 2_000
 
 
 def parse_column(kind: ValueType, series: pd.Series, label: str, **options: object) -> Parsed:
-    """Parse a column, reading each distinct text only once.
+    """Parse a column, reading each distinct value only once.
 
-    Lead lists repeat themselves (states, cities, outcomes, the same Lead ID on many Activity rows), so a column
-    of text is parsed through its distinct values and expanded back: same result, a fraction of the work.
-    Columns holding anything but text go straight to the parser (True == 1 == 1.0 would be merged otherwise).
+    Lead lists repeat themselves (states, cities, dates, outcomes, the same Lead ID on many Activity rows), so a
+    column is parsed through its distinct values and expanded back: same result, a fraction of the work.
+    Columns holding a yes/no value go straight to the parser (True == 1 == 1.0 would be merged otherwise).
     """
     parser = PARSERS[kind]
     if len(series) < FACTORIZE_MIN_ROWS:
         return parser(series, label, **options)
-    present = series.dropna()
-    if not (present.map(type) == str).all():
+    if (series.map(type) == bool).any():  # True == 1 == 1.0: distinct values would merge them
         return parser(series, label, **options)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if len(uniques) > len(series) // 2:  # mostly distinct (names, amounts): nothing to gain
+        return parser(series, label, **options)
     distinct = pd.Series(list(uniques) + [None], dtype=object)
     result = parser(distinct, label, **options)
     take = np.where(codes < 0, len(uniques), codes)

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from leadtracker.schema import LEAD_COLUMNS, map_headers, normalize_header
+from leadtracker.schema import LEAD_COLUMNS, ValueType, map_headers, normalize_header
 from leadtracker.settings import Settings, parse_settings
 from leadtracker.values import (parse_dates, parse_emails, parse_flags, parse_money, parse_phones, parse_states,
                                 parse_zips)
@@ -154,3 +154,17 @@ def test_bad_settings_fall_back_with_a_message():
     assert messages[0] == "Settings: Daily Capacity 'lots' is not a number; using the default 20."
     assert "'Mars/Olympus' is not a time zone name" in messages[1]
     assert "outside 0–20" in messages[2]
+
+
+@pytest.mark.parametrize("kind", list(ValueType))
+def test_parsing_distinct_values_once_gives_the_same_answer(kind):
+    """parse_column reads each distinct value once on long columns; it must agree with the plain parser."""
+    from leadtracker.values import PARSERS, parse_column
+
+    sample = ["3/15/2026", dt.datetime(2026, 3, 15), 46096, "$250,000", 250000, 2134, "02134", "FL", "Florida",
+              "(305) 555-1234", "a@example.com", "Yes", "no", "N/A", "#N/A", None, "", "  ", "12.5", -3, 1.0]
+    column = pd.Series(sample * 150, dtype=object)
+    fast = parse_column(kind, column, "Col")
+    plain = PARSERS[kind](column, "Col")
+    pd.testing.assert_series_equal(fast.values, plain.values, check_dtype=False)
+    assert fast.issues.tolist() == plain.issues.tolist()
