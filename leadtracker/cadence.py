@@ -59,7 +59,9 @@ def _dates(days: np.ndarray, index: pd.Index) -> pd.Series:
 def classify_activity(activity: pd.DataFrame) -> pd.DataFrame:
     """Add the flags the engine needs: outbound attempt, completes a step, engagement."""
     outcome = activity["Outcome"]
-    inbound = activity["Direction"].fillna("").astype(str).str.casefold().eq("inbound") | outcome.eq("Replied")
+    codes, directions = pd.factorize(activity["Direction"], use_na_sentinel=True)
+    inbound_codes = [i for i, d in enumerate(directions) if str(d).strip().casefold() == "inbound"]
+    inbound = pd.Series(np.isin(codes, inbound_codes), index=activity.index) | outcome.eq("Replied")
     flagged = activity.assign(
         _inbound=inbound,
         _attempt=~inbound & ~outcome.isin(SIGNALS),
@@ -74,10 +76,14 @@ def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Data
     `leads` has parsed contact columns (Phone, Phone 2, Email, Property Address, Mailing Address, the Do-Not flags)
     and `_key`. The ledger adds what the sheet does not say: bounces, unsubscribes, returned mail, wrong numbers.
     """
+    closing = activity[activity["Outcome"].isin(["Wrong Number", "Bounced", "Unsubscribed", "Returned Mail"])]
+
     def count(outcome: str, channel: str | None = None) -> pd.Series:
-        rows = activity[activity["Outcome"].eq(outcome)]
+        rows = closing[closing["Outcome"].eq(outcome)]
         if channel is not None:  # a bounce logged without a channel is still a bounce
             rows = rows[rows["Channel"].eq(channel) | rows["Channel"].isna()]
+        if rows.empty:
+            return pd.Series(0, index=leads.index)
         return leads["_key"].map(rows.groupby("_key").size()).fillna(0)
 
     phones = leads["Phone"].notna().astype(int) + leads["Phone 2"].notna().astype(int)

@@ -156,7 +156,8 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
                       keep_unknown=True)
     frame = pd.DataFrame({
         "_key": keys, "_ts": stamps.values, "Step": parse_column(ValueType.TEXT, raw["Step"], "Step").values,
-        "Channel": channel, "Direction": parse_column(ValueType.TEXT, raw["Direction"], "Direction").values, "Outcome": outcome,
+        "Channel": channel, "Direction": parse_column(ValueType.TEXT, raw["Direction"], "Direction").values,
+        "Outcome": outcome,
     }, index=raw.index)
     problems: list[tuple[str, str]] = []
     bad_time = frame["_ts"].isna() & keys.notna()
@@ -168,7 +169,7 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
         problems.append((keys[row], f"Activity row {row}: Outcome {show(raw.at[row, 'Outcome'])} is not one of "
                                     "the outcomes in the list; row ignored"))
     messages = []
-    unknown = keys.notna() & ~keys.isin(known_keys)
+    unknown = keys.notna() & (pd.Index(list(known_keys)).get_indexer(keys) < 0)
     if unknown.any():
         sample = ", ".join(sorted(set(keys[unknown]))[:5])
         messages.append(f"Activity: {int(unknown.sum())} row(s) name a Lead ID that is not on Leads "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from .schema import US_STATES, ValueType
 
@@ -52,13 +53,31 @@ def show(value: object, limit: int = 40) -> str:
     return f"'{text}'"
 
 
+# What each cell holds, as a small integer per cell, so masks are numpy comparisons
+K_NONE, K_STR, K_BOOL, K_INT, K_FLOAT, K_DATETIME, K_OTHER = range(7)
+_KIND_OF_TYPE = {type(None): K_NONE, str: K_STR, bool: K_BOOL, np.bool_: K_BOOL, int: K_INT, np.int64: K_INT,
+                 float: K_FLOAT, np.float64: K_FLOAT, dt.datetime: K_DATETIME, pd.Timestamp: K_DATETIME,
+                 dt.date: K_DATETIME}
+
+
+_KIND_OF_INFERRED = {"string": K_STR, "datetime": K_DATETIME, "date": K_DATETIME, "integer": K_INT,
+                     "floating": K_FLOAT, "mixed-integer-float": K_FLOAT, "boolean": K_BOOL, "empty": K_NONE}
+
+
 def _kinds(series: pd.Series) -> pd.Series:
-    return series.map(type)
+    blank = series.isna().to_numpy()
+    single = _KIND_OF_INFERRED.get(infer_dtype(series, skipna=True))  # one C pass when the column is uniform
+    if single is not None:
+        codes = np.where(blank, K_NONE, single).astype(np.int8)
+    else:
+        codes = series.map(type).map(_KIND_OF_TYPE).fillna(K_OTHER).to_numpy(dtype=np.int8)
+        codes[(codes == K_FLOAT) & blank] = K_NONE  # NaN is a blank cell
+    return pd.Series(codes, index=series.index)
 
 
 def _strings(series: pd.Series, kinds: pd.Series) -> pd.Series:
     """The stripped text of the string cells (NaN elsewhere)."""
-    is_text = kinds == str
+    is_text = kinds == K_STR
     if is_text.all():
         return series.str.strip()
     text = pd.Series(np.nan, index=series.index, dtype=object)
@@ -68,7 +87,7 @@ def _strings(series: pd.Series, kinds: pd.Series) -> pd.Series:
 
 
 def _blank(series: pd.Series, kinds: pd.Series, text: pd.Series) -> pd.Series:
-    return series.isna() | (kinds == str) & (text == "")
+    return series.isna() | (kinds == K_STR) & (text == "")
 
 
 def _issue(mask: pd.Series, series: pd.Series, template: str, label: str) -> pd.Series:
@@ -98,9 +117,9 @@ def _error_cells(series: pd.Series, text: pd.Series, label: str) -> tuple[pd.Ser
                                                      "{label} shows the Excel error {value}", label)
 
 
-def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parsed:
-    kinds = _kinds(series)
-    if kinds.isin([dt.datetime, type(None)]).all():  # the usual case: real date cells
+def parse_dates(series: pd.Series, label: str, keep_time: bool = False, kinds: pd.Series | None = None) -> Parsed:
+    kinds = _kinds(series) if kinds is None else kinds
+    if kinds.isin([K_DATETIME, K_NONE]).all():  # the usual case: real date cells
         try:
             stamps = pd.to_datetime(series, errors="coerce")
         except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
@@ -114,18 +133,18 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parse
     blank = _blank(series, kinds, text)
     out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
 
-    is_datetime = kinds.isin([dt.datetime, pd.Timestamp, dt.date])
+    is_datetime = kinds.eq(K_DATETIME)
     if is_datetime.any():
         out[is_datetime] = _to_timestamps(series[is_datetime].map(_to_datetime))
 
-    is_number = kinds.isin([int, float, np.int64, np.float64]) & ~blank
+    is_number = kinds.isin([K_INT, K_FLOAT]) & ~blank
     if is_number.any():
         numbers = pd.to_numeric(series[is_number], errors="coerce").astype(float)
         ok = numbers.between(SERIAL_MIN, SERIAL_MAX)
         days = numbers[ok]
         out[days.index] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
 
-    is_text = (kinds == str) & ~blank
+    is_text = (kinds == K_STR) & ~blank
     if is_text.any():
         remaining = text[is_text]
         parsed = pd.Series(pd.NaT, index=remaining.index, dtype="datetime64[ns]")
@@ -142,14 +161,14 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False) -> Parse
     out_of_range = out.notna() & ((out.dt.year < 1900) | (out.dt.year > 2100))
     out[out_of_range] = pd.NaT
     outside = out_of_range | (is_datetime & out.isna())
-    unread_text = (kinds == str) & out.isna() & ~blank
+    unread_text = (kinds == K_STR) & out.isna() & ~blank
     if unread_text.any():
         candidates = text[unread_text]
         date_like = candidates.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$|^\d{4}-\d{2}-\d{2}").astype(bool)
         outside[candidates.index[date_like & _year_outside(candidates)]] = True
     unread = out.isna() & ~blank
     is_error, error_issues = _error_cells(series, text, label)
-    is_bool = kinds == bool
+    is_bool = kinds == K_BOOL
     issues = _combine(
         error_issues,
         _issue(is_bool, series, "{label} holds {value}, a yes/no value, not a date", label),
@@ -193,9 +212,10 @@ def _to_datetime(value: object) -> object:
     return value
 
 
-def _parse_amounts(series: pd.Series, label: str, pattern: str, what: str, allow_negative: bool) -> Parsed:
-    kinds = _kinds(series)
-    if kinds.isin([int, float, type(None)]).all():  # the usual case: real numbers
+def _parse_amounts(series: pd.Series, label: str, pattern: str, what: str, allow_negative: bool,
+                   kinds: pd.Series | None = None) -> Parsed:
+    kinds = _kinds(series) if kinds is None else kinds
+    if kinds.isin([K_INT, K_FLOAT, K_NONE]).all():  # the usual case: real numbers
         numbers = pd.to_numeric(series, errors="coerce").astype(float)
         if allow_negative or not (numbers < 0).any():
             finite = numbers.where(np.isfinite(numbers))
@@ -204,10 +224,10 @@ def _parse_amounts(series: pd.Series, label: str, pattern: str, what: str, allow
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     out = pd.Series(np.nan, index=series.index, dtype=float)
-    is_number = kinds.isin([int, float, np.int64, np.float64]) & ~blank
+    is_number = kinds.isin([K_INT, K_FLOAT]) & ~blank
     if is_number.any():
         out[is_number] = pd.to_numeric(series[is_number], errors="coerce").astype(float)
-    is_text = (kinds == str) & ~blank
+    is_text = (kinds == K_STR) & ~blank
     if is_text.any():
         cleaned = text[is_text].str.replace(" ", "", regex=False).str.lower()
         good = cleaned.str.fullmatch(pattern).fillna(False).astype(bool)
@@ -226,7 +246,7 @@ def _parse_amounts(series: pd.Series, label: str, pattern: str, what: str, allow
     is_error, error_issues = _error_cells(series, text, label)
     issues = _combine(
         error_issues,
-        _issue((kinds == bool), series, "{label} holds {value}, a yes/no value, not " + what, label),
+        _issue((kinds == K_BOOL), series, "{label} holds {value}, a yes/no value, not " + what, label),
         _issue(unread, series, "{label} {value} is not " + what + " I can read", label),
         _issue(negative if not allow_negative else negative & False, series,
                "{label} {value} is negative; left blank", label),
@@ -235,31 +255,32 @@ def _parse_amounts(series: pd.Series, label: str, pattern: str, what: str, allow
     return Parsed(out, issues.where(mask, None))
 
 
-def parse_money(series: pd.Series, label: str, allow_negative: bool = False) -> Parsed:
-    return _parse_amounts(series, label, MONEY_PATTERN, "an amount", allow_negative)
+def parse_money(series: pd.Series, label: str, allow_negative: bool = False, kinds: pd.Series | None = None) -> Parsed:
+    return _parse_amounts(series, label, MONEY_PATTERN, "an amount", allow_negative, kinds)
 
 
-def parse_numbers(series: pd.Series, label: str, allow_negative: bool = False) -> Parsed:
-    return _parse_amounts(series, label, NUMBER_PATTERN, "a number", allow_negative)
+def parse_numbers(series: pd.Series, label: str, allow_negative: bool = False,
+                  kinds: pd.Series | None = None) -> Parsed:
+    return _parse_amounts(series, label, NUMBER_PATTERN, "a number", allow_negative, kinds)
 
 
-def parse_flags(series: pd.Series, label: str) -> Parsed:
+def parse_flags(series: pd.Series, label: str, kinds: pd.Series | None = None) -> Parsed:
     """Do-Not flags. Anything that is not clearly "no" counts as yes: a flag we cannot read must not allow contact."""
-    kinds = _kinds(series)
+    kinds = _kinds(series) if kinds is None else kinds
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     words = series.astype(str).str.strip().str.casefold()
     is_true = words.isin(TRUE_WORDS) | series.map(lambda v: v is True)
     is_false = words.isin(FALSE_WORDS) | series.map(lambda v: v is False)
-    is_date = kinds.isin([dt.datetime, dt.date, pd.Timestamp])  # a date typed into the flag: opted out on that date
+    is_date = kinds.eq(K_DATETIME)  # a date typed into the flag: opted out on that date
     unread = ~blank & ~is_true & ~is_false & ~is_date
     out = (is_true | is_date | unread) & ~blank & ~is_false
     issues = _issue(unread, series, "{label} {value} is not Yes or No; treated as Yes to be safe", label)
     return Parsed(out.astype(bool), issues.where(unread, None))
 
 
-def parse_states(series: pd.Series, label: str) -> Parsed:
-    kinds = _kinds(series)
+def parse_states(series: pd.Series, label: str, kinds: pd.Series | None = None) -> Parsed:
+    kinds = _kinds(series) if kinds is None else kinds
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     upper = text.str.upper().str.replace(".", "", regex=False)
@@ -271,11 +292,11 @@ def parse_states(series: pd.Series, label: str) -> Parsed:
     return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
 
 
-def parse_zips(series: pd.Series, label: str) -> Parsed:
-    kinds = _kinds(series)
+def parse_zips(series: pd.Series, label: str, kinds: pd.Series | None = None) -> Parsed:
+    kinds = _kinds(series) if kinds is None else kinds
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
-    numbers = pd.to_numeric(series.where(kinds.isin([int, float, np.int64, np.float64])), errors="coerce")
+    numbers = pd.to_numeric(series.where(kinds.isin([K_INT, K_FLOAT])), errors="coerce")
     whole = numbers.where((numbers % 1 == 0) & numbers.between(0, 99999))
     from_number = whole.dropna().astype(int).astype(str).str.zfill(5)
     zip_like = text.str.fullmatch(r"\d{5}(?:-?\d{4})?").fillna(False).astype(bool)
@@ -289,13 +310,13 @@ def parse_zips(series: pd.Series, label: str) -> Parsed:
     return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
 
 
-def parse_phones(series: pd.Series, label: str) -> Parsed:
+def parse_phones(series: pd.Series, label: str, kinds: pd.Series | None = None) -> Parsed:
     """US phone numbers as +1 and ten digits; anything else is reported and not dialled."""
-    kinds = _kinds(series)
+    kinds = _kinds(series) if kinds is None else kinds
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     as_text = series.copy()
-    numbers = ~blank & (kinds != str)
+    numbers = ~blank & (kinds != K_STR)
     if numbers.any():
         as_text[numbers] = [_number_text(v) for v in series[numbers]]
     digits = as_text.astype(str).str.replace(r"(?i)\s*(ext|x)\.?\s*\d+$", "", regex=True)
@@ -316,8 +337,8 @@ def _number_text(value: object) -> object:
     return value
 
 
-def parse_emails(series: pd.Series, label: str) -> Parsed:
-    kinds = _kinds(series)
+def parse_emails(series: pd.Series, label: str, kinds: pd.Series | None = None) -> Parsed:
+    kinds = _kinds(series) if kinds is None else kinds
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     cleaned = text.str.removeprefix("mailto:")
@@ -328,13 +349,13 @@ def parse_emails(series: pd.Series, label: str) -> Parsed:
     return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
 
 
-def parse_text(series: pd.Series, label: str) -> Parsed:
-    kinds = _kinds(series)
+def parse_text(series: pd.Series, label: str, kinds: pd.Series | None = None) -> Parsed:
+    kinds = _kinds(series) if kinds is None else kinds
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
     is_error, error_issues = _error_cells(series, text, label)
-    out = text.astype(object).where((kinds == str) & ~blank & ~is_error, None)
-    others = ~blank & (kinds != str)
+    out = text.astype(object).where((kinds == K_STR) & ~blank & ~is_error, None)
+    others = ~blank & (kinds != K_STR)
     if others.any():  # numbers and dates typed into a text column read as the text they show
         out[others] = [_plain_text(v) for v in series[others]]
     return Parsed(out, error_issues.where(is_error, None))
@@ -342,7 +363,7 @@ def parse_text(series: pd.Series, label: str) -> Parsed:
 
 def text_keys(series: pd.Series) -> pd.Series:
     """key_text for a whole column: trimmed text, whole numbers without ".0", None for blanks."""
-    if len(series) >= FACTORIZE_MIN_ROWS and (series.dropna().map(type) == str).all():
+    if len(series) >= FACTORIZE_MIN_ROWS and _kinds(series).isin([K_STR, K_NONE]).all():
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         keys = _text_keys(pd.Series(list(uniques) + [None], dtype=object)).to_numpy(dtype=object)
         return pd.Series(keys[np.where(codes < 0, len(uniques), codes)], index=series.index, dtype=object)
@@ -352,8 +373,8 @@ def text_keys(series: pd.Series) -> pd.Series:
 def _text_keys(series: pd.Series) -> pd.Series:
     kinds = _kinds(series)
     text = _strings(series, kinds)
-    out = text.astype(object).where((kinds == str) & text.ne(""), None)
-    others = series.notna() & (kinds != str)
+    out = text.astype(object).where((kinds == K_STR) & text.ne(""), None)
+    others = series.notna() & (kinds != K_STR)
     if others.any():
         out[others] = [_plain_text(v) for v in series[others]]
     return out
@@ -403,11 +424,12 @@ def parse_column(kind: ValueType, series: pd.Series, label: str, **options: obje
     parser = PARSERS[kind]
     if len(series) < FACTORIZE_MIN_ROWS:
         return parser(series, label, **options)
-    if (series.map(type) == bool).any():  # True == 1 == 1.0: distinct values would merge them
-        return parser(series, label, **options)
+    kinds = _kinds(series)
+    if (kinds == K_BOOL).any():  # True == 1 == 1.0: distinct values would merge them
+        return parser(series, label, kinds=kinds, **options)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     if len(uniques) > len(series) // 2:  # mostly distinct (names, amounts): nothing to gain
-        return parser(series, label, **options)
+        return parser(series, label, kinds=kinds, **options)
     distinct = pd.Series(list(uniques) + [None], dtype=object)
     result = parser(distinct, label, **options)
     take = np.where(codes < 0, len(uniques), codes)
