@@ -291,8 +291,8 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     out["Days Overdue"] = overdue
     out["Touches"] = touches
     out["Last Touch"] = _dates(last_touch, idx)
-    out["Last Outcome"] = pd.Series([v if isinstance(v, str) else None for v in last_outcome], index=idx,
-                                    dtype=object)
+    outcomes = last_outcome.to_numpy(dtype=object)
+    out["Last Outcome"] = pd.Series(np.where(pd.isna(outcomes), None, outcomes), index=idx, dtype=object)
     out["_new"] = new & ~stopped
     replied_last = last_outcome.eq("Replied").to_numpy()
     out["_replied"] = replied_last & ~stopped

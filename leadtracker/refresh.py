@@ -308,10 +308,12 @@ def refresh(tables: Tables, now: dt.datetime) -> Result:
     if len(new_activity):
         logged = classify_activity(_as_engine_rows(new_activity))
         activity = pd.concat([activity, logged], ignore_index=True) if len(activity) else logged
-        touched = parsed.index[parsed["_key"].isin(set(new_activity["Lead ID"]))]
-        reasons.loc[touched] = channel_availability(parsed.loc[touched], activity)
-        engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
-        cadence.loc[touched] = compute_cadence(engine_input.loc[touched], activity, plan, settings, today)
+        logged_keys = set(new_activity["Lead ID"])
+        touched = parsed.index[parsed["_key"].isin(logged_keys)]
+        their_activity = activity[activity["_key"].isin(logged_keys)]
+        reasons.loc[touched] = channel_availability(parsed.loc[touched], their_activity)
+        engine_input = parsed.loc[touched].join(reasons.loc[touched].add_prefix(REASON_PREFIX))
+        cadence.loc[touched] = compute_cadence(engine_input, their_activity, plan, settings, today)
 
     no_meeting_date = cadence["Stage"].eq("Meeting Set") & parsed["Meeting Date"].isna()
     issues.add_at(list(parsed.index[no_meeting_date]),

@@ -8,6 +8,7 @@ Parsers work on whole columns (vectorised) because they run on every row of ever
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -315,20 +316,28 @@ def parse_phones(series: pd.Series, label: str, kinds: pd.Series | None = None) 
     kinds = _kinds(series) if kinds is None else kinds
     text = _strings(series, kinds)
     blank = _blank(series, kinds, text)
-    as_text = series.copy()
-    numbers = ~blank & (kinds != K_STR)
-    if numbers.any():
-        as_text[numbers] = [_number_text(v) for v in series[numbers]]
-    digits = as_text.astype(str).str.replace(r"(?i)\s*(ext|x)\.?\s*\d+$", "", regex=True)
-    digits = digits.str.replace(r"\D", "", regex=True)
-    digits = digits.where(~((digits.str.len() == 11) & digits.str.startswith("1")), digits.str[1:])
-    valid = (digits.str.len() == 10) & digits.str.match(r"^[2-9]\d{2}[2-9]")
-    out = ("+1" + digits).where(valid & ~blank)
+    present = ~blank
+    out = nones(series.index)
+    if present.any():
+        out[present] = [_dialable(_number_text(v)) for v in series[present]]
     unread = out.isna() & ~blank
     is_error, error_issues = _error_cells(series, text, label)
     issues = _combine(error_issues,
                       _issue(unread, series, "{label} {value} is not a US phone number I can dial", label))
     return Parsed(out.astype(object).where(out.notna(), None), issues.where(unread, None))
+
+
+_EXTENSION = re.compile(r"(?i)\s*(ext|x)\.?\s*\d+$")
+_NOT_DIGIT = re.compile(r"\D")
+_US_NUMBER = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
+
+
+def _dialable(value: object) -> str | None:
+    """'(305) 555-1234 x12' -> '+13055551234'; None when it is not a US number."""
+    digits = _NOT_DIGIT.sub("", _EXTENSION.sub("", str(value)))
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    return "+1" + digits if _US_NUMBER.fullmatch(digits) else None
 
 
 def _number_text(value: object) -> object:
@@ -427,8 +436,10 @@ def parse_column(kind: ValueType, series: pd.Series, label: str, **options: obje
     kinds = _kinds(series)
     if (kinds == K_BOOL).any():  # True == 1 == 1.0: distinct values would merge them
         return parser(series, label, kinds=kinds, **options)
+    if series.iloc[:FACTORIZE_MIN_ROWS].nunique() > FACTORIZE_MIN_ROWS // 2:  # mostly distinct: nothing to gain
+        return parser(series, label, kinds=kinds, **options)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    if len(uniques) > len(series) // 2:  # mostly distinct (names, amounts): nothing to gain
+    if len(uniques) > len(series) // 2:
         return parser(series, label, kinds=kinds, **options)
     distinct = pd.Series(list(uniques) + [None], dtype=object)
     result = parser(distinct, label, **options)
