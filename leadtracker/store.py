@@ -442,12 +442,9 @@ class GridStore:
             k = key_text(row[key_col]) if key_col < len(row) else None
             if k is not None:
                 targets.setdefault(k, []).append(row_number)
-        formats = {c.name: c.number_format for c in columns}
-        written = 0
         keys = [key_text(v) for v in frame[key]]
         used: dict[str, int] = {}
-        write_cols = [(c.name, positions[c.name] + 1) for c in columns if c.name in frame.columns]
-        column_values = {c: frame[c].tolist() for c, _ in write_cols}
+        picked, row_numbers = [], []
         for i, k in enumerate(keys):
             if k is None:
                 continue
@@ -456,12 +453,20 @@ class GridStore:
             if n >= len(rows_for_key):
                 continue  # the row is gone (another process deleted it): nothing to write
             used[k] = n + 1
-            row_number = rows_for_key[n]
-            for column_name, col in write_cols:
-                self._set(name, row_number, col, safe_cell_value(column_values[column_name][i]),
-                          formats.get(column_name))
-            written += 1
-        return written
+            picked.append(i)
+            row_numbers.append(rows_for_key[n])
+        self._generations[name] = self._generations.get(name, 0) + 1
+        for column in columns:
+            if column.name in frame.columns:
+                values = [safe_cell_value(v) for v in frame[column.name].to_numpy(dtype=object)[picked]]
+                self._write_column(name, positions[column.name] + 1, row_numbers, values, column.number_format)
+        return len(picked)
+
+    def _write_column(self, sheet: str, col: int, rows: list[int], values: list[object],
+                      number_format: str | None) -> None:
+        """Write one column's cells; stores with a faster bulk path override this."""
+        for row, value in zip(rows, values):
+            self._write_cell(sheet, row, col, value, number_format)
 
     def append_rows(self, sheet: str, columns: tuple[Column, ...], frame: pd.DataFrame, unique: str | None) -> int:
         name = self._sheet_key(sheet)

@@ -202,21 +202,34 @@ class XlsxStore(GridStore):
 
     def _rows(self, sheet: str) -> list[tuple[object, ...]]:
         if sheet not in self._cache:
-            ws = self.wb[sheet]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            self._resolve_formulas(sheet, rows)
-            self._cache[sheet] = rows
+            self._cache[sheet] = self._grid(self.wb[sheet])
         return self._cache[sheet]  # rows as lists, kept current by _write_cell; callers only read them
 
-    def _resolve_formulas(self, sheet: str, rows: list[list[object]]) -> None:
-        """Formula cells read as their last calculated value (what the agent sees), not their formula text."""
-        ws = self.wb[sheet]
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if isinstance(value, str) and value.startswith("=") or type(value).__name__ in (
-                        "ArrayFormula", "DataTableFormula"):
-                    if ws.cell(row=r, column=c).data_type == "f":
-                        row[c - 1] = self._cached_value(sheet, r, c)
+    def _grid(self, ws) -> list[list[object]]:
+        """The sheet's values as rows of a list, formula cells read as their last calculated value.
+
+        Reads the cells that exist (openpyxl's cell map) instead of iter_rows, which would create an empty cell
+        object for every blank position of the used range and make both the read and the save slower.
+        """
+        cells = getattr(ws, "_cells", None)
+        if cells is None:  # a future openpyxl without the cell map: the public, slower way
+            cells = {(c.row, c.column): c for row in ws.iter_rows() for c in row}
+        if not cells:
+            return []
+        last_row = max(r for r, _ in cells)
+        last_col = max(c for _, c in cells)
+        rows: list[list[object]] = [[None] * last_col for _ in range(last_row)]
+        formulas = []
+        for (r, c), cell in cells.items():
+            if cell.data_type == "f":
+                formulas.append((r, c))
+            else:
+                rows[r - 1][c - 1] = cell.value
+        for r, c in formulas:
+            rows[r - 1][c - 1] = self._cached_value(ws.title, r, c)
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        return rows
 
     def _cached_value(self, sheet: str, row: int, col: int) -> object:
         import openpyxl
@@ -259,6 +272,27 @@ class XlsxStore(GridStore):
             while len(line) < col:
                 line.append(None)
             line[col - 1] = value
+
+    def _write_column(self, sheet: str, col: int, rows: list[int], values: list[object],
+                      number_format: str | None) -> None:
+        ws = self.wb[sheet]
+        existing = ws._cells if hasattr(ws, "_cells") else None
+        cache = self._cache.get(sheet)
+        for row, value in zip(rows, values):
+            if value is None and existing is not None and (row, col) not in existing:
+                continue  # blank stays blank: no cell object needed
+            cell = ws.cell(row=row, column=col)
+            if cell.value != value or type(cell.value) is not type(value):
+                was_general = cell.number_format == "General"
+                write_cell(cell, value)
+                if number_format and value is not None and was_general:
+                    cell.number_format = number_format
+            if cache is not None and row - 1 < len(cache):
+                line = cache[row - 1]
+                if col - 1 < len(line):
+                    line[col - 1] = value
+                elif value is not None:
+                    line.extend([None] * (col - 1 - len(line)) + [value])
 
     def _create_sheet(self, sheet: str) -> str:
         self.wb.create_sheet(sheet)
