@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .cadence import CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, channel_availability, classify_activity, compute_cadence
+from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, channel_availability, classify_activity,
+                      compute_cadence)
 from .dashboard import build_dashboard
 from .deadlines import compute_deadlines
 from .plan import Plan, parse_channels, parse_plan
-from .priority import TODAY_COLUMNS, build_today, rank_today
+from .priority import build_today, rank_today
 from .schema import ACTIVITY_COLUMNS, LEAD_COLUMNS, OUTCOMES, Kind, ValueType
 from .settings import Settings, parse_settings
 from .store import CellFill, Changes, SheetData, ToolSheet, key_text
@@ -125,9 +126,10 @@ def assign_lead_ids(raw: pd.DataFrame, issues: IssueLog) -> tuple[pd.Series, lis
         rows, messages = [], []
         for key, group in keys[duplicated].groupby(keys[duplicated]):
             for row in group.index:
-                others = ", ".join(str(r) for r in group.index if r != row)
+                others = [str(r) for r in group.index if r != row]
                 rows.append(row)
-                messages.append(f"Lead ID {show(key)} is also on row {others}; both kept, please make them unique")
+                where = f"row{'s' if len(others) > 1 else ''} {', '.join(others)}"
+                messages.append(f"Lead ID {show(key)} is also on {where}; both kept, please make them unique")
         issues.add_at(rows, messages)
     return keys, fills
 
@@ -354,7 +356,8 @@ def refresh(tables: Tables, now: dt.datetime) -> Result:
         computed_columns=COMPUTED_COLUMNS, fills=tuple(id_fills + clear_fills),
         activity_rows=new_activity, activity_columns=ACTIVITY_COLUMNS, tool_sheets=tool_sheets,
         messages=tuple(messages))
-    return Result(changes, settings, today_sheet, parsed.drop(columns=list(deadlines.columns)).join(computed.drop(columns=["Lead ID"])))
+    shown = parsed.drop(columns=list(deadlines.columns)).join(computed.drop(columns=["Lead ID"]))
+    return Result(changes, settings, today_sheet, shown)
 
 
 def _as_engine_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -365,4 +368,4 @@ def _as_engine_rows(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-__all__ = ["Tables", "Result", "refresh", "TODAY_COLUMNS", "Plan"]
+__all__ = ["Tables", "Result", "refresh"]
