@@ -175,14 +175,14 @@ def compute_deadlines(leads: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
         out_of_order |= mask
     missing_state = ~known_state & ~out_of_order
     issue[missing_state & ~no_dates] = ("Foreclosure deadlines need the property's State (a two-letter code like "
-                                        "FL); only the federal first-filing date is shown")
+                                        "FL); deadlines left blank until it is filled in")
     issue[no_dates & ~out_of_order] = ("Foreclosure deadlines need at least one of Default Date, Notice Date, "
                                        "Filing Date or Sale Date")
-    note[missing_state & ~no_dates] = "Only the federal date is shown: the State is missing or not a US state."
+    note[missing_state & ~no_dates] = "No deadlines: the State is missing or not a US state (see Data Issues)."
     note[no_dates] = "No deadlines: no Default, Notice, Filing or Sale Date on file."
 
     usable = known_state & ~out_of_order & ~no_dates
-    default_ok = np.where(out_of_order, nat, default)
+    default_ok = np.where(usable, default, nat)  # bad or missing inputs: every deadline cell stays blank
     earliest_filing = default_ok + np.timedelta64(REG_X_FIRST_FILING_DAYS, "D")
 
     est_sale, cure, red_show, red_real = nat.copy(), nat.copy(), nat.copy(), nat.copy()
@@ -205,12 +205,6 @@ def compute_deadlines(leads: pd.DataFrame, today: pd.Timestamp) -> pd.DataFrame:
         est_sale[rows], sale_est[rows], cure[rows], cure_est[rows], red_show[rows], row_notes, row_basis = parts
         basis[rows] = row_basis
         note[rows] = row_notes
-
-    # Rows with only a federal date still get the first-filing line.
-    federal_only = ~usable & ~no_dates & ~out_of_order & ~np.isnat(earliest_filing)
-    note[federal_only] = note[federal_only] + _messages(
-        " First filing allowed from ", _fmt_many(earliest_filing[federal_only]),
-        f" (more than 120 days after the first missed payment, {REG_X_FILING_CITATION}).")
 
     days_to_sale = (est_sale - today_d).astype("timedelta64[D]").astype(float)
     days_to_sale[np.isnat(est_sale)] = np.nan

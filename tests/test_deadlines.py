@@ -206,7 +206,7 @@ def test_stale_estimate_is_left_blank_with_a_reason():
 def test_bad_inputs_give_an_issue_and_blank_state_deadlines(row, words):
     out = one(**row)
     assert words in out["_deadline_issue"]
-    for column in ("Est. Sale Date", "Cure Deadline", "Redemption Ends", "Days to Sale"):
+    for column in ("Earliest Filing", "Est. Sale Date", "Cure Deadline", "Redemption Ends", "Days to Sale"):
         assert pd.isna(out[column]), column
     assert isinstance(out["Timeline Note"], str) and out["Timeline Note"]
 
