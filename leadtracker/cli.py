@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         print(report.saved)
         return 0
     if args.command == "today":
-        result = commands.compute_today(commands.open_store(args.workbook), args.today)
+        result = commands.compute_today(commands.open_store(args.workbook, read_only=True), args.today)
         print(commands.format_today(result.today))
         return 0
     if args.command == "demo":

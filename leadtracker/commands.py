@@ -27,14 +27,14 @@ class RefreshReport:
     messages: tuple[str, ...]
 
 
-def open_store(target: str) -> Store:
+def open_store(target: str, read_only: bool = False) -> Store:
     """The store for a command-line target: a path to an .xlsx workbook (Google Sheets come later)."""
     if target.startswith("gsheet:"):
         raise UsageError("Google Sheets targets (gsheet:...) are not available in this version yet; "
                          "use a path to an .xlsx workbook.")
     from .xlsx_store import XlsxStore
 
-    return XlsxStore(target)
+    return XlsxStore(target, read_only=read_only)
 
 
 def read_tables(store: Store) -> Tables:

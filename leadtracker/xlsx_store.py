@@ -167,17 +167,21 @@ def backup_path(path: Path) -> Path:
 class XlsxStore(GridStore):
     """A workbook file. Reads and writes go to an in-memory openpyxl workbook until `commit` saves it safely."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+        """Open the workbook. `read_only` is for commands that only look (today): a workbook open in Excel is
+        fine to read, and commit refuses."""
         import openpyxl
 
         super().__init__()
         self.path = Path(path)
+        self.read_only = read_only
         self.label = self.path.name
         if not self.path.exists():
             raise WorkbookError(f"{self.path} does not exist. Create one with: leadtracker new {self.path}")
         if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
             raise WorkbookError(f"{self.path.name} is not an .xlsx workbook; save it from Excel as .xlsx first.")
-        self._refuse_if_open()
+        if not read_only:
+            self._refuse_if_open()
         self.copy_reasons = unkept_parts(self.path)
         try:
             self.wb = openpyxl.load_workbook(self.path, keep_vba=False, rich_text=True)
@@ -380,6 +384,8 @@ class XlsxStore(GridStore):
 
     # --- commit --------------------------------------------------------------------------------------
     def commit(self) -> str:
+        if self.read_only:
+            raise WorkbookError(f"{self.path.name} was opened only to read; nothing was saved.")
         # A workbook reached through a symbolic link (a synced folder, a shortcut) is saved where it really lives;
         # replacing the link itself would leave the real file stale and the link a detached copy.
         real = Path(os.path.realpath(self.path))

@@ -90,6 +90,9 @@ def test_today_prints_and_changes_nothing(tmp_path, capsys):
                                            "Why", "now"]
     assert "New lead: reach out today" in out
     assert workbook.read_bytes() == raw
+    (tmp_path / "~$LeadTracker-demo.xlsx").write_text("owner")  # open in Excel: reading is still fine
+    assert main(["today", str(workbook), "--today", "2026-11-29"]) == 0
+    assert workbook.read_bytes() == raw
 
 
 def test_demo_writes_a_realistic_workbook(tmp_path, capsys):
