@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import schema
 from .errors import UsageError
-from .refresh import Result, Tables, refresh
+from .refresh import Result, Tables, gc_paused, refresh
 from .settings import parse_settings
 from .store import Store, apply_changes
 
@@ -70,6 +70,11 @@ def ensure_input_sheets(store: Store) -> list[str]:
 
 
 def run_refresh(store: Store, today: dt.date | None = None, progress=None) -> RefreshReport:
+    with gc_paused():
+        return _run_refresh(store, today, progress)
+
+
+def _run_refresh(store: Store, today: dt.date | None, progress) -> RefreshReport:
     say = progress or (lambda message: None)
     say(f"Reading {store.label}")
     created = ensure_input_sheets(store)

@@ -10,7 +10,9 @@ No spreadsheet library here: stores turn sheets into `SheetData` and carry out t
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -258,8 +260,26 @@ def _integers(series: pd.Series) -> pd.Series:
     return pd.Series([None if v is None or v != v else int(v) for v in series], index=series.index, dtype=object)
 
 
+@contextmanager
+def gc_paused():
+    """Pause Python's cycle collector: with a workbook of millions of cells in memory, each automatic pass walks all
+    of them, which costs more than the computation itself. Nothing here builds cycles worth collecting early."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def refresh(tables: Tables, now: dt.datetime) -> Result:
     """Compute every computed column, the Activity rows to append, and the Today and Dashboard sheets."""
+    with gc_paused():
+        return _refresh(tables, now)
+
+
+def _refresh(tables: Tables, now: dt.datetime) -> Result:
     today = pd.Timestamp(now.date())
     settings, messages = parse_settings(
         tables.settings.canonical(schema.SETTINGS_COLUMNS) if tables.settings is not None and

@@ -163,6 +163,23 @@ def key_text(value: object) -> str | None:
     return str(value).strip()
 
 
+def grid_get(rows: list[list[object]], row: int, col: int) -> object:
+    """The value at 1-based (row, col) of a grid of row lists, None beyond its edges."""
+    if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
+        return rows[row - 1][col - 1]
+    return None
+
+
+def grid_put(rows: list[list[object]], row: int, col: int, value: object) -> None:
+    """Set 1-based (row, col) of a grid of row lists, growing it as needed."""
+    while len(rows) < row:
+        rows.append([])
+    line = rows[row - 1]
+    while len(line) < col:
+        line.append(None)
+    line[col - 1] = value
+
+
 def safe_cell_value(value: object) -> object:
     """What the tool writes: NaN/NaT become blank; pandas timestamps become datetimes."""
     if value is None:
@@ -382,20 +399,11 @@ class MemoryStore(GridStore):
         return [tuple(r) for r in self.sheets[sheet]]
 
     def _get(self, sheet: str, row: int, col: int) -> object:
-        rows = self.sheets[sheet]
-        if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
-            return rows[row - 1][col - 1]
-        return None
+        return grid_get(self.sheets[sheet], row, col)
 
     def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
                     header_kind: Kind | None = None) -> None:
-        rows = self.sheets[sheet]
-        while len(rows) < row:
-            rows.append([])
-        line = rows[row - 1]
-        while len(line) < col:
-            line.append(None)
-        line[col - 1] = value
+        grid_put(self.sheets[sheet], row, col, value)
         if looks_like_formula(value):
             self.text_cells.add((sheet, row, col))
 

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from .errors import WorkbookError, WorkbookLockedError
 from .schema import TOOL_SHEETS, Kind
-from .store import GridStore, ToolSheet
+from .store import GridStore, ToolSheet, grid_get, grid_put
 from .values import looks_like_formula
 
 HEADER_FILLS = {Kind.INPUT: "1F3864", Kind.QUICK_LOG: "375623", Kind.COMPUTED: "D9D9D9"}
@@ -249,33 +249,17 @@ class XlsxStore(GridStore):
         return None
 
     def _get(self, sheet: str, row: int, col: int) -> object:
-        rows = self._cache.get(sheet)
-        if rows is None:
-            self._rows(sheet)
-            rows = self._cache[sheet]
-        if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
-            return rows[row - 1][col - 1]
-        return None
+        return grid_get(self._rows(sheet), row, col)
 
     def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
                     header_kind: Kind | None = None) -> None:
-        ws = self.wb[sheet]
-        cell = ws.cell(row=row, column=col)
-        was_general = cell.number_format == "General"
-        write_cell(cell, value)
-        if number_format and value is not None and was_general:
-            cell.number_format = number_format
+        cell = self.wb[sheet].cell(row=row, column=col)
+        put_value(cell, value, number_format)
         if header_kind is not None:
             style_header(cell, HEADER_FILLS[header_kind], italic=header_kind is Kind.COMPUTED,
                          dark_text=header_kind is Kind.COMPUTED)
-        rows = self._cache.get(sheet)
-        if rows is not None:
-            while len(rows) < row:
-                rows.append([])
-            line = rows[row - 1]
-            while len(line) < col:
-                line.append(None)
-            line[col - 1] = value
+        if sheet in self._cache:
+            grid_put(self._cache[sheet], row, col, value)
 
     def _write_column(self, sheet: str, col: int, rows: list[int], values: list[object],
                       number_format: str | None) -> None:
@@ -287,16 +271,9 @@ class XlsxStore(GridStore):
                 continue  # blank stays blank: no cell object needed
             cell = ws.cell(row=row, column=col)
             if cell.value != value or type(cell.value) is not type(value):
-                was_general = cell.number_format == "General"
-                write_cell(cell, value)
-                if number_format and value is not None and was_general:
-                    cell.number_format = number_format
-            if cache is not None and row - 1 < len(cache):
-                line = cache[row - 1]
-                if col - 1 < len(line):
-                    line[col - 1] = value
-                elif value is not None:
-                    line.extend([None] * (col - 1 - len(line)) + [value])
+                put_value(cell, value, number_format)
+            if cache is not None:
+                grid_put(cache, row, col, value)
 
     def _create_sheet(self, sheet: str) -> str:
         self.wb.create_sheet(sheet)
@@ -503,6 +480,14 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         parts[sheet.get("name", "")] = (target.lstrip("/") if target.startswith("/")
                                         else posixpath.normpath(posixpath.join("xl", target)))
     return parts
+
+
+def put_value(cell, value: object, number_format: str | None) -> None:
+    """Write a computed value; give it the column's number format unless the agent formatted the cell."""
+    was_general = cell.number_format == "General"
+    write_cell(cell, value)
+    if number_format and value is not None and was_general:
+        cell.number_format = number_format
 
 
 def write_cell(cell, value: object) -> None:
