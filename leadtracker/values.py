@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import infer_dtype
 
 from .schema import US_STATES, ValueType
 
@@ -61,18 +60,12 @@ _KIND_OF_TYPE = {type(None): K_NONE, str: K_STR, bool: K_BOOL, np.bool_: K_BOOL,
                  dt.date: K_DATETIME}
 
 
-_KIND_OF_INFERRED = {"string": K_STR, "datetime": K_DATETIME, "date": K_DATETIME, "integer": K_INT,
-                     "floating": K_FLOAT, "mixed-integer-float": K_FLOAT, "boolean": K_BOOL, "empty": K_NONE}
-
-
 def _kinds(series: pd.Series) -> pd.Series:
-    blank = series.isna().to_numpy()
-    single = _KIND_OF_INFERRED.get(infer_dtype(series, skipna=True))  # one C pass when the column is uniform
-    if single is not None:
-        codes = np.where(blank, K_NONE, single).astype(np.int8)
-    else:
-        codes = series.map(type).map(_KIND_OF_TYPE).fillna(K_OTHER).to_numpy(dtype=np.int8)
-        codes[(codes == K_FLOAT) & blank] = K_NONE  # NaN is a blank cell
+    """One pass over the cells (their types); NaN floats count as blank."""
+    codes = series.map(type).map(_KIND_OF_TYPE).fillna(K_OTHER).to_numpy(dtype=np.int8)
+    floats = np.flatnonzero(codes == K_FLOAT)
+    if floats.size:
+        codes[floats[pd.isna(series.to_numpy(dtype=object)[floats])]] = K_NONE
     return pd.Series(codes, index=series.index)
 
 
@@ -88,7 +81,7 @@ def _strings(series: pd.Series, kinds: pd.Series) -> pd.Series:
 
 
 def _blank(series: pd.Series, kinds: pd.Series, text: pd.Series) -> pd.Series:
-    return series.isna() | (kinds == K_STR) & (text == "")
+    return (kinds == K_NONE) | (kinds == K_STR) & (text == "")
 
 
 def _issue(mask: pd.Series, series: pd.Series, template: str, label: str) -> pd.Series:
@@ -389,6 +382,11 @@ def _text_keys(series: pd.Series) -> pd.Series:
     return out
 
 
+def cell_kinds(series: pd.Series) -> pd.Series:
+    """What each cell holds (K_NONE, K_STR, ...), computed once and handed to the parsers."""
+    return _kinds(series)
+
+
 def nonblank(series: pd.Series) -> pd.Series:
     """True where a cell holds something other than nothing or spaces."""
     kinds = _kinds(series)
@@ -423,7 +421,8 @@ PARSERS = {
 FACTORIZE_MIN_ROWS = 2_000
 
 
-def parse_column(kind: ValueType, series: pd.Series, label: str, **options: object) -> Parsed:
+def parse_column(kind: ValueType, series: pd.Series, label: str, kinds: pd.Series | None = None,
+                 **options: object) -> Parsed:
     """Parse a column, reading each distinct value only once.
 
     Lead lists repeat themselves (states, cities, dates, outcomes, the same Lead ID on many Activity rows), so a
@@ -431,10 +430,8 @@ def parse_column(kind: ValueType, series: pd.Series, label: str, **options: obje
     Columns holding a yes/no value go straight to the parser (True == 1 == 1.0 would be merged otherwise).
     """
     parser = PARSERS[kind]
-    if len(series) < FACTORIZE_MIN_ROWS:
-        return parser(series, label, **options)
-    kinds = _kinds(series)
-    if (kinds == K_BOOL).any():  # True == 1 == 1.0: distinct values would merge them
+    kinds = _kinds(series) if kinds is None else kinds
+    if len(series) < FACTORIZE_MIN_ROWS or (kinds == K_BOOL).any():  # True == 1 == 1.0: distinct values would merge them
         return parser(series, label, kinds=kinds, **options)
     if series.iloc[:FACTORIZE_MIN_ROWS].nunique() > FACTORIZE_MIN_ROWS // 2:  # mostly distinct: nothing to gain
         return parser(series, label, kinds=kinds, **options)
