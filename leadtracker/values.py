@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from .schema import US_STATES, ValueType
 
@@ -60,12 +61,19 @@ _KIND_OF_TYPE = {type(None): K_NONE, str: K_STR, bool: K_BOOL, np.bool_: K_BOOL,
                  dt.date: K_DATETIME}
 
 
+_KIND_OF_INFERRED = {"string": K_STR, "datetime": K_DATETIME, "date": K_DATETIME, "integer": K_INT,
+                     "floating": K_FLOAT, "mixed-integer-float": K_FLOAT, "boolean": K_BOOL, "empty": K_NONE}
+
+
 def _kinds(series: pd.Series) -> pd.Series:
-    """One pass over the cells (their types); NaN floats count as blank."""
-    codes = series.map(type).map(_KIND_OF_TYPE).fillna(K_OTHER).to_numpy(dtype=np.int8)
-    floats = np.flatnonzero(codes == K_FLOAT)
-    if floats.size:
-        codes[floats[pd.isna(series.to_numpy(dtype=object)[floats])]] = K_NONE
+    """What each cell holds; NaN floats count as blank. Uniform columns take one C pass (infer_dtype)."""
+    blank = series.isna().to_numpy()
+    single = _KIND_OF_INFERRED.get(infer_dtype(series, skipna=True))
+    if single is not None:
+        codes = np.where(blank, K_NONE, single).astype(np.int8)
+    else:
+        codes = series.map(type).map(_KIND_OF_TYPE).fillna(K_OTHER).to_numpy(dtype=np.int8)
+        codes[(codes == K_FLOAT) & blank] = K_NONE
     return pd.Series(codes, index=series.index)
 
 
