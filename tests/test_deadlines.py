@@ -7,7 +7,6 @@ First Tuesdays: Jan 1 2030 and Jul 4 2028 are Tuesdays (so Texas and Georgia sel
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -235,9 +234,10 @@ def test_empty_input():
     assert out.empty and "Est. Sale Date" in out.columns
 
 
-def test_100k_rows_well_under_half_a_second():
+def test_a_large_mixed_batch_is_computed_state_by_state():
+    """Speed is measured in benchmarks/refresh.py; here: many states at once give each row its own state's rules."""
     rng = np.random.default_rng(7)
-    n = 100_000
+    n = 20_000
     states = np.array(list(RULES) + [None, "ZZ"], dtype=object)
     frame = pd.DataFrame({
         "State": rng.choice(states, n),
@@ -248,12 +248,18 @@ def test_100k_rows_well_under_half_a_second():
     frame.loc[rng.random(n) < 0.5, "Sale Date"] = pd.NaT
     for column in DATES:
         frame[column] = frame[column].astype("datetime64[ns]")
-    compute_deadlines(frame.head(100), TODAY)  # warm the holiday cache, as a long-running refresh would
-    start = time.perf_counter()
     out = compute_deadlines(frame, TODAY)
-    elapsed = time.perf_counter() - start
     assert len(out) == n
-    assert elapsed < 0.5, elapsed
+    unknown = ~frame["State"].isin(list(RULES))
+    assert out.loc[unknown, "Earliest Filing"].isna().all()
+    assert out.loc[unknown, "_deadline_issue"].notna().all()
+    for state in ("MI", "TX", "CA"):  # each row matches the same row computed alone
+        rows = frame.index[(frame["State"] == state) & frame["Sale Date"].notna()][:3]
+        for row in rows:
+            alone = compute_deadlines(frame.loc[[row]], TODAY).iloc[0]
+            for column in ("Redemption Ends", "Cure Deadline", "Est. Sale Date"):
+                a, b = out.loc[row, column], alone[column]
+                assert (pd.isna(a) and pd.isna(b)) or a == b, (state, column)
 
 
 # --- The per-lead timeline table (letters) and the `timeline` command ----------------------------------------
