@@ -167,9 +167,9 @@ def backup_path(path: Path) -> Path:
 class XlsxStore(GridStore):
     """A workbook file. Reads and writes go to an in-memory openpyxl workbook until `commit` saves it safely."""
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False, fast_read: bool = True) -> None:
         """Open the workbook. `read_only` is for commands that only look (today): a workbook open in Excel is
-        fine to read, and commit refuses."""
+        fine to read, and commit refuses. `fast_read` reads values with calamine where it is installed."""
         import openpyxl
 
         super().__init__()
@@ -189,6 +189,9 @@ class XlsxStore(GridStore):
             raise WorkbookError(f"{self.path.name} could not be opened as a workbook ({error}).") from error
         self._cache: dict[str, list[list[object]]] = {}
         self._cached_values = None
+        self._calamine = None
+        self._fast_read = fast_read
+        self._rebuilt: set[str] = set()  # sheets changed in memory since the file was read
 
     def _refuse_if_open(self) -> None:
         locks = lock_files(self.path)
@@ -206,8 +209,36 @@ class XlsxStore(GridStore):
 
     def _rows(self, sheet: str) -> list[tuple[object, ...]]:
         if sheet not in self._cache:
-            self._cache[sheet] = self._grid(self.wb[sheet])
+            on_disk = self._fast_read and sheet not in self._rebuilt and self._file_values(sheet)
+            self._cache[sheet] = on_disk if on_disk is not None and on_disk is not False else self._grid(
+                self.wb[sheet])
         return self._cache[sheet]  # rows as lists, kept current by _write_cell; callers only read them
+
+    def _file_values(self, sheet: str) -> list[list[object]] | None:
+        """The sheet's values read straight from the file by calamine (Rust), as the agent last saw them.
+
+        Same values as the openpyxl model holds at open time (formula cells as their last calculated value), read
+        several times faster, and as freshly made Python objects lying together in memory: the computation over
+        them runs about twice as fast as over the values scattered among openpyxl's millions of cell objects.
+        None when calamine is not installed or cannot read the file; the openpyxl path then serves.
+        """
+        try:
+            from python_calamine import CalamineWorkbook
+        except ImportError:
+            return None
+        try:
+            if self._calamine is None:
+                self._calamine = CalamineWorkbook.from_path(str(self.path))
+            values = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001 - any reader failure falls back to the openpyxl model
+            return None
+        rows = [[_from_calamine(v) for v in row] for row in values]
+        for (r, c), cell in getattr(self.wb[sheet], "_cells", {}).items():
+            if cell.data_type == "e":  # calamine reads error cells (#N/A, #REF!, ...) as blank: keep them
+                grid_put(rows, r, c, cell.value)
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        return rows
 
     def _grid(self, ws) -> list[list[object]]:
         """The sheet's values as rows of a list, formula cells read as their last calculated value.
@@ -313,6 +344,7 @@ class XlsxStore(GridStore):
         if active is not None and active in self.wb.sheetnames:
             self.wb.active = self.wb.sheetnames.index(active)
         self._cache.pop(ws.title, None)
+        self._rebuilt.add(ws.title)
         self._generations[ws.title] = self._generations.get(ws.title, 0) + 1  # cached reads are stale
         header_row = 1
         if sheet.title:
@@ -480,6 +512,19 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         parts[sheet.get("name", "")] = (target.lstrip("/") if target.startswith("/")
                                         else posixpath.normpath(posixpath.join("xl", target)))
     return parts
+
+
+def _from_calamine(value: object) -> object:
+    """calamine's cell values in the shapes openpyxl gives: blank as None, dates as datetimes, whole-number
+    floats as ints (Excel stores every number as a float)."""
+    kind = type(value)
+    if kind is str:
+        return value if value else None
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if kind is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
 
 
 def put_value(cell, value: object, number_format: str | None) -> None:

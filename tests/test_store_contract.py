@@ -40,6 +40,8 @@ class MemoryCase:
 
 
 class XlsxCase:
+    fast_read = True
+
     def make(self, tmp_path):
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
@@ -49,13 +51,19 @@ class XlsxCase:
                 ws.append(row)
         path = tmp_path / "book.xlsx"
         wb.save(path)
-        return XlsxStore(path)
+        return XlsxStore(path, fast_read=self.fast_read)
 
     def reopen(self, store, tmp_path):
-        return XlsxStore(store.path)
+        return XlsxStore(store.path, fast_read=self.fast_read)
 
 
-@pytest.fixture(params=[MemoryCase(), XlsxCase()], ids=["memory", "xlsx"])
+class XlsxOpenpyxlReadCase(XlsxCase):
+    """The same file read through openpyxl's own cell model (no calamine)."""
+
+    fast_read = False
+
+
+@pytest.fixture(params=[MemoryCase(), XlsxCase(), XlsxOpenpyxlReadCase()], ids=["memory", "xlsx", "xlsx-openpyxl"])
 def case(request):
     return request.param
 
@@ -169,3 +177,21 @@ def test_a_read_after_a_write_sees_the_write(case, tmp_path):
     store.replace_sheet(ToolSheet("Today", pd.DataFrame({"Lead ID": ["L-9"]})))
     today = store.read("Today", (Column("Lead ID"),)).canonical((Column("Lead ID"),))
     assert list(today["Lead ID"]) == ["L-9"]
+
+
+def test_both_xlsx_readers_see_the_same_values(tmp_path):
+    """calamine (fast) and openpyxl's cell model must read a refreshed tracker identically."""
+    from leadtracker.cli import main
+
+    assert main(["demo", str(tmp_path), "--today", "2026-11-29"]) == 0
+    path = tmp_path / "LeadTracker-demo.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["Leads"]["B2"].value = "#N/A"
+    wb["Leads"]["B2"].data_type = "e"  # an error cell, which calamine alone would read as blank
+    wb.save(path)
+    for sheet, columns in (("Leads", LEAD_COLUMNS), ("Activity", ACTIVITY_COLUMNS)):
+        fast = XlsxStore(path).read(sheet, columns)
+        plain = XlsxStore(path, fast_read=False).read(sheet, columns)
+        assert fast.headers == plain.headers and fast.header_row == plain.header_row
+        pd.testing.assert_frame_equal(fast.rows, plain.rows)
+    assert XlsxStore(path).read("Leads", LEAD_COLUMNS).rows.iloc[0, 1] == "#N/A"
