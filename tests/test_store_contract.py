@@ -195,3 +195,17 @@ def test_both_xlsx_readers_see_the_same_values(tmp_path):
         assert fast.headers == plain.headers and fast.header_row == plain.header_row
         pd.testing.assert_frame_equal(fast.rows, plain.rows)
     assert XlsxStore(path).read("Leads", LEAD_COLUMNS).rows.iloc[0, 1] == "#N/A"
+
+
+def test_long_sheets_read_the_same_values_as_fresh_objects(case, tmp_path):
+    """Sheets of 5,000+ rows are read column by column into fresh string objects: same values, no sharing."""
+    store = case.make(tmp_path)
+    rows = pd.DataFrame([{"Activity ID": f"N-{i}", "Lead ID": "L-1", "Outcome": "Sent",
+                          "Note": f"note {i} ✓", "Timestamp": dt.datetime(2026, 1, 1, 9)} for i in range(6000)])
+    assert store.append_rows("Activity", ACTIVITY_COLUMNS, rows, "Activity ID") == 6000
+    store.commit()
+    data = case.reopen(store, tmp_path).read("Activity", ACTIVITY_COLUMNS).canonical(ACTIVITY_COLUMNS)
+    assert len(data) == 6001
+    assert list(data["Note"])[1:4] == ["note 0 ✓", "note 1 ✓", "note 2 ✓"]
+    assert list(data["Timestamp"])[-1] == dt.datetime(2026, 1, 1, 9)
+    assert data["Outcome"].iloc[5] == "Sent" and data["Outcome"].iloc[5] is not data["Outcome"].iloc[6]
