@@ -16,6 +16,7 @@ implementation of matching and ownership; every store must pass tests/test_store
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
@@ -209,7 +210,7 @@ def safe_cell_value(value: object) -> object:
     return value
 
 
-class GridStore:
+class GridStore(ABC):
     """The Store protocol over cell primitives; subclasses say how cells are read and written."""
 
     label = "workbook"
@@ -219,28 +220,31 @@ class GridStore:
         self._read_cache: dict[tuple[str, tuple[Column, ...]], tuple[int, SheetData]] = {}
 
     # --- primitives -------------------------------------------------------------------------------
+    @abstractmethod
     def _sheet_key(self, sheet: str) -> str | None:
         """The sheet's name as the workbook spells it (names match case-insensitively), or None."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _rows(self, sheet: str) -> list[tuple[object, ...]]:
-        raise NotImplementedError
+        """The sheet's values as rows (1-based row r is item r-1), kept current as cells are written."""
 
+    @abstractmethod
     def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
                     header_kind: Kind | None = None) -> None:
         """Write one cell (1-based row and col). Text that looks like a formula is stored as text."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _get(self, sheet: str, row: int, col: int) -> object:
-        raise NotImplementedError
+        """The value of one cell as the store holds it now."""
 
     def _set(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
              header_kind: Kind | None = None) -> None:
         self._generations[sheet] = self._generations.get(sheet, 0) + 1  # cached reads of the sheet are stale
         self._write_cell(sheet, row, col, value, number_format, header_kind)
 
+    @abstractmethod
     def _create_sheet(self, sheet: str) -> str:
-        raise NotImplementedError
+        """Add an empty sheet; returns its name."""
 
     def _extend_table(self, sheet: str, last_col: int, last_row: int | None = None) -> None:
         """Grow an Excel Table on the sheet to cover new columns or rows (no-op where there are no tables)."""
