@@ -330,12 +330,20 @@ def parse_phones(series: pd.Series, label: str, kinds: pd.Series | None = None) 
 
 _EXTENSION = re.compile(r"(?i)\s*(ext|x)\.?\s*\d+$")
 _NOT_DIGIT = re.compile(r"\D")
-_US_NUMBER = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
+_US_NUMBER = re.compile(r"[2-9][0-9]{2}[2-9][0-9]{6}")
+
+
+_KEEP_DIGITS = {i: None for i in range(128) if not chr(i).isdigit()}
 
 
 def _dialable(value: object) -> str | None:
     """'(305) 555-1234 x12' -> '+13055551234'; None when it is not a US number."""
-    digits = _NOT_DIGIT.sub("", _EXTENSION.sub("", str(value)))
+    text = str(value)
+    if "x" in text or "X" in text:  # an extension: "305-555-1234 x12", "ext. 12"
+        text = _EXTENSION.sub("", text)
+    digits = text.translate(_KEEP_DIGITS)
+    if not digits.isascii():
+        digits = _NOT_DIGIT.sub("", digits)
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     return "+1" + digits if _US_NUMBER.fullmatch(digits) else None
