@@ -36,9 +36,6 @@ OUTCOME_CHANNEL = {"Spoke": "Call", "Left Voicemail": "Call", "No Answer": "Call
                    "Bounced": "Email", "Opened": "Email", "Clicked": "Email", "Unsubscribed": "Email",
                    "Returned Mail": "Letter", "Met": "Meeting"}
 
-RESULT_COLUMNS = ("Stage", "Cadence Day", "Next Step", "Next Channel", "Due Date", "Days Overdue", "Touches",
-                  "Last Touch", "Last Outcome")
-
 
 def _days(series: pd.Series) -> np.ndarray:
     """Dates as float days since the epoch (NaN for blank), for numpy arithmetic."""

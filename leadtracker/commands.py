@@ -16,7 +16,6 @@ from .settings import parse_settings
 from .store import Store, apply_changes
 
 ALL_LEAD_COLUMNS = schema.LEAD_COLUMNS
-STOPPED_STAGES = ("Sale Passed", "Listed", "Closed", "Lost", "Do Not Contact")
 
 
 @dataclass(frozen=True)

@@ -68,14 +68,7 @@ def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, rea
     out["Allowed"] = _allowed(reasons.loc[keep], primary)
     group = primary.map({c: i for i, c in enumerate(CHANNEL_GROUPS)}).fillna(len(CHANNEL_GROUPS))
     out = out.assign(_group=group).sort_values(["_group", "Rank"], kind="stable").drop(columns="_group")
-    return out.reset_index(drop=True)
-
-
-def format_phone(value: object) -> str:
-    text = str(value or "")
-    if text.startswith("+1") and len(text) == 12:
-        return f"({text[2:5]}) {text[5:8]}-{text[8:]}"
-    return text
+    return out[list(TODAY_COLUMNS)].reset_index(drop=True)
 
 
 def _phones(values: pd.Series) -> pd.Series:

@@ -305,5 +305,4 @@ def columns_of(kind: Kind, columns: tuple[Column, ...] = LEAD_COLUMNS) -> tuple[
 
 
 COMPUTED_LEAD_COLUMNS = tuple(c.name for c in columns_of(Kind.COMPUTED))
-QUICK_LOG_COLUMNS = tuple(c.name for c in columns_of(Kind.QUICK_LOG))
 LEAD_COLUMN_BY_NAME = {c.name: c for c in LEAD_COLUMNS}
