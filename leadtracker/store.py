@@ -5,6 +5,8 @@ A store is a workbook seen as named sheets of rows. The core never touches a spr
 
     read          a sheet as a table (header row found by known column names)
     fill_cells    set single cells (a blank Lead ID, a consumed quick-log cell) only if they still hold what was read
+    update_cells  set input cells of rows found by Lead ID (an import filling blanks), only if they still hold what
+                  was read
     write_computed  computed columns by Lead ID (the k-th row with an id gets the k-th value for it)
     append_rows   rows at the end of a sheet, skipping ids already present (idempotent)
     replace_sheet a tool-owned sheet, rebuilt whole
@@ -65,6 +67,19 @@ class CellFill:
 
 
 @dataclass(frozen=True)
+class CellUpdate:
+    """Set one cell of the row whose key column (Lead ID) holds `key`, only if it still holds `expected`.
+
+    Rows are found by key, not position, so a teammate's sort between read and write cannot misplace a value; a key
+    on no row or on several rows is skipped (which row was meant is unknown)."""
+
+    key: str
+    column: str  # canonical column name; a column the sheet lacks is added at the right end
+    expected: object
+    value: object
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     """A native chart on a tool-owned sheet, drawn from columns of its table."""
 
@@ -115,6 +130,9 @@ class Store(Protocol):
     def fill_cells(self, sheet: str, columns: tuple[Column, ...], fills: Sequence[CellFill]) -> int: ...
 
     def write_computed(self, sheet: str, columns: tuple[Column, ...], key: str, frame: pd.DataFrame) -> int: ...
+
+    def update_cells(self, sheet: str, columns: tuple[Column, ...], key: str,
+                     updates: Sequence[CellUpdate]) -> int: ...
 
     def append_rows(self, sheet: str, columns: tuple[Column, ...], frame: pd.DataFrame, unique: str | None) -> int: ...
 
@@ -350,6 +368,40 @@ class GridStore(ABC):
                 values = [safe_cell_value(v) for v in frame[column.name].to_numpy(dtype=object)[picked]]
                 self._write_column(name, positions[column.name] + 1, row_numbers, values, column.number_format)
         return len(picked)
+
+    def update_cells(self, sheet: str, columns: tuple[Column, ...], key: str,
+                     updates: Sequence[CellUpdate]) -> int:
+        if not updates:
+            return 0
+        name, header_row, headers, positions = self._layout(sheet, columns + (Column(key),))
+        if key not in positions:
+            raise SheetError(f"{self.label}: sheet {name!r} has no {key!r} column.")
+        rows_by_key: dict[str, list[int]] = {}
+        for row_number, row in enumerate(self._rows(name)[header_row:], start=header_row + 1):
+            k = key_text(row[positions[key]]) if positions[key] < len(row) else None
+            if k is not None:
+                rows_by_key.setdefault(k, []).append(row_number)
+        by_name = {c.name: c for c in columns}
+        last_col = len(headers)
+        done = 0
+        for update in updates:
+            rows = rows_by_key.get(key_text(update.key) or "", [])
+            column = by_name.get(update.column)
+            if len(rows) != 1 or column is None:
+                continue
+            if update.column not in positions:  # a column the sheet lacks: added at the right end
+                if not is_blank(update.expected):
+                    continue
+                last_col += 1
+                self._set(name, header_row, last_col, column.name, header_kind=column.kind)
+                positions[column.name] = last_col - 1
+                self._extend_table(name, last_col)
+            col = positions[update.column] + 1
+            if not same_value(self._get(name, rows[0], col), update.expected):
+                continue  # changed since it was read: what is there now wins
+            self._set(name, rows[0], col, safe_cell_value(update.value), column.number_format)
+            done += 1
+        return done
 
     def _write_column(self, sheet: str, col: int, rows: list[int], values: list[object],
                       number_format: str | None) -> None:

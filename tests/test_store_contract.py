@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from leadtracker.schema import ACTIVITY_COLUMNS, Column, LEAD_COLUMNS
-from leadtracker.store import CellFill, ChartSpec, MemoryStore, ToolSheet
+from leadtracker.store import CellFill, CellUpdate, ChartSpec, MemoryStore, ToolSheet
 from leadtracker.xlsx_store import XlsxStore
 
 SHEETS = {
@@ -209,3 +209,35 @@ def test_long_sheets_read_the_same_values_as_fresh_objects(case, tmp_path):
     assert list(data["Note"])[1:4] == ["note 0 ✓", "note 1 ✓", "note 2 ✓"]
     assert list(data["Timestamp"])[-1] == dt.datetime(2026, 1, 1, 9)
     assert data["Outcome"].iloc[5] == "Sent" and data["Outcome"].iloc[5] is not data["Outcome"].iloc[6]
+
+
+def test_update_cells_by_lead_id_only_where_the_cell_still_holds_what_was_read(case, tmp_path):
+    store = case.make(tmp_path)
+    store.fill_cells("Leads", LEAD_COLUMNS, [CellFill(5, "Lead ID", None, "L-2")])
+    done = store.update_cells("Leads", LEAD_COLUMNS, "Lead ID", [
+        CellUpdate("L-2", "Property Address", "2 Elm St", "2 Elm Street"),  # found by id, as read: set
+        CellUpdate("L-2", "Owner Name", "Someone Else", "Wrong"),  # edited since it was read: left alone
+        CellUpdate("L-1", "Owner Name", "Avery Quill", "Ambiguous"),  # L-1 is on two rows: which one is unknown
+        CellUpdate("L-9", "Owner Name", None, "Nobody"),  # no such lead
+        CellUpdate("L-2", "Phone", None, "+18135550142"),  # a column the sheet lacks is added
+        CellUpdate("L-2", "Sale Date", None, dt.datetime(2027, 1, 15)),
+        CellUpdate("L-2", "Notes", None, "=cmd|' /C calc'!A0"),
+    ])
+    assert done == 4
+    store.commit()
+    data = case.reopen(store, tmp_path).read("Leads", LEAD_COLUMNS)
+    assert list(data.headers)[:6] == ["Owner", "Lead ID", "Site Address", "My Column", "Stage", "Log Outcome"]
+    assert list(data.headers)[6:] == ["Phone", "Sale Date", "Notes"]
+    frame = data.canonical(LEAD_COLUMNS)
+    assert list(frame["Property Address"]) == ["1 Oak St", "2 Elm Street", "3 Ash St"]
+    assert list(frame["Owner Name"]) == ["Avery Quill", "Blake Ferrow", "Casey Dunmore"]
+    assert list(frame["Phone"]) == [None, "+18135550142", None]
+    assert list(frame["Sale Date"])[1] == dt.datetime(2027, 1, 15)
+    assert list(frame["Notes"])[1] == "=cmd|' /C calc'!A0"  # stored as text, never run
+    assert list(data.rows[3]) == ["keep me", 42, "dup"]
+
+
+def test_update_cells_needs_the_key_column(case, tmp_path):
+    store = case.make(tmp_path)
+    with pytest.raises(Exception, match="Lead ID"):
+        store.update_cells("Notes", (Column("anything"),), "Lead ID", [CellUpdate("L-1", "anything", None, 1)])
