@@ -128,6 +128,70 @@ def _choose(available: pd.DataFrame, step: PlanStep, start: np.ndarray | None = 
     return chosen
 
 
+class _Ledger:
+    """The usable ledger rows of known leads as numpy arrays in time order, with per-lead reductions."""
+
+    def __init__(self, code: np.ndarray, day: np.ndarray, outcome: np.ndarray, step: np.ndarray,
+                 attempt: np.ndarray, completes: np.ndarray, leads: int) -> None:
+        self.code, self.day, self.attempt, self.completes, self.leads = code, day, attempt, completes, leads
+        self._outcome_codes, self._outcomes = pd.factorize(outcome, use_na_sentinel=True)
+        self._step_codes, self._steps = pd.factorize(step, use_na_sentinel=True)
+        self._positions = np.arange(len(code))
+
+    @classmethod
+    def of(cls, activity: pd.DataFrame, uniques: pd.Index | np.ndarray) -> "_Ledger":
+        codes = pd.Index(uniques).get_indexer(activity["_key"]) if len(activity) else np.empty(0, dtype=int)
+        rows = np.flatnonzero(codes >= 0)
+        stamps = activity["_ts"].to_numpy(dtype="datetime64[ns]")[rows]
+        if len(rows) > 1 and not (stamps[1:] >= stamps[:-1]).all():  # the ledger is usually in time order
+            order = np.argsort(stamps, kind="stable")
+            rows, stamps = rows[order], stamps[order]
+        day = stamps.astype("datetime64[D]").astype("int64").astype(float)
+
+        def column(name: str, dtype: object) -> np.ndarray:
+            return activity[name].to_numpy(dtype=dtype)[rows]
+
+        return cls(codes[rows], day, column("Outcome", object), column("Step", object),
+                   column("_attempt", bool), column("_completes", bool), len(uniques))
+
+    def outcome_in(self, outcomes) -> np.ndarray:
+        wanted = [i for i, value in enumerate(self._outcomes) if value in outcomes]
+        return np.isin(self._outcome_codes, wanted)
+
+    def step_is(self, code: str) -> np.ndarray:
+        wanted = [i for i, value in enumerate(self._steps) if value == code]
+        return np.isin(self._step_codes, wanted)
+
+    def reduce(self, rows: np.ndarray, how: str) -> np.ndarray:
+        """Per lead code: the min / max / last day of the selected rows, or how many there are."""
+        code = self.code[rows]
+        if how == "size":
+            return np.bincount(code, minlength=self.leads)
+        if how == "last":
+            return _pick(self.day, self._last_position(rows), np.nan)
+        out = np.full(self.leads, np.inf if how == "min" else -np.inf)
+        (np.minimum if how == "min" else np.maximum).at(out, code, self.day[rows])
+        out[np.isinf(out)] = np.nan
+        return out
+
+    def last_outcome(self, rows: np.ndarray | None) -> np.ndarray:
+        """Per lead code: the outcome of the latest selected row (None when there is none)."""
+        last = self._last_position(np.ones(len(self.code), dtype=bool) if rows is None else rows)
+        picked = _pick(self._outcome_codes, last, -1)
+        return _pick(np.asarray(self._outcomes, dtype=object), picked, None)
+
+    def _last_position(self, rows: np.ndarray) -> np.ndarray:
+        last = np.full(self.leads, -1)
+        np.maximum.at(last, self.code[rows], self._positions[rows])
+        return last
+
+
+def _pick(values: np.ndarray, positions: np.ndarray, blank: object) -> np.ndarray:
+    """values[positions], with `blank` where a position is -1."""
+    padded = np.append(values, np.array([blank], dtype=values.dtype if blank is not None else object))
+    return padded[np.where(positions >= 0, positions, len(values))]
+
+
 def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, settings: Settings,
                     today: pd.Timestamp) -> pd.DataFrame:
     """Stage, next step, channel and due date for every lead row.
@@ -142,50 +206,34 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     today_day = float(np.datetime64(today.normalize(), "D").astype("int64"))
     # leads and ledger rows share integer codes for their Lead ID, so every per-lead figure is a numpy take
     codes_of_leads, uniques = pd.factorize(keys)
-    act_codes = pd.Index(uniques).get_indexer(activity["_key"])
-    act = activity.assign(_code=act_codes)[act_codes >= 0]
-    act = act.sort_values("_ts", kind="stable")
-    act = act.assign(_day=_days(act["_ts"]))
     has_key = codes_of_leads >= 0
+    ledger = _Ledger.of(activity, uniques)
+    lead_at = np.maximum(codes_of_leads, 0)
 
-    def per_key(frame: pd.DataFrame, column: str, how: str) -> pd.Series:
-        values = np.full(len(uniques), np.nan, dtype=object if how == "last" and column == "Outcome" else float)
-        if not frame.empty:
-            grouped = getattr(frame.groupby("_code")[column], how)()
-            values[grouped.index.to_numpy()] = grouped.to_numpy()
-        out = np.where(has_key, values[np.maximum(codes_of_leads, 0)], np.nan)
-        return pd.Series(out, index=idx)
+    def per_lead(per_code: np.ndarray, blank: object = np.nan) -> np.ndarray:
+        return np.where(has_key, per_code[lead_at], blank)
 
-    attempts = act[act["_attempt"]]
-    completes = act[act["_completes"]]
-    day1 = per_key(attempts, "_day", "min").to_numpy(dtype=float)
-    touches = per_key(attempts, "_day", "size").fillna(0).to_numpy(dtype=int)
-    last_touch = per_key(attempts, "_day", "max").to_numpy(dtype=float)
-    last_outcome = per_key(act, "Outcome", "last")
-    last_completed = per_key(completes, "_day", "max").to_numpy(dtype=float)
+    attempts = ledger.attempt
+    completes = ledger.completes
+    day1 = per_lead(ledger.reduce(attempts, "min"))
+    touches = per_lead(ledger.reduce(attempts, "size"), 0).astype(int)
+    last_touch = per_lead(ledger.reduce(attempts, "max"))
+    last_outcome = per_lead(ledger.last_outcome(None), None)
+    last_completed = per_lead(ledger.reduce(completes, "max"))
 
     # completion date of each sequence step: a (leads x steps) matrix
     codes = [s.code for s in plan.sequence]
-    seq_done = completes[completes["Step"].isin(codes)]
-    if seq_done.empty:
-        done = np.full((len(idx), len(codes)), np.nan)
-    else:
-        table = seq_done.groupby(["_code", "Step"])["_day"].min().unstack().reindex(columns=codes)
-        by_code = np.full((len(uniques), len(codes)), np.nan)
-        by_code[table.index.to_numpy()] = table.to_numpy(dtype=float)
-        done = np.where(has_key[:, None], by_code[np.maximum(codes_of_leads, 0)], np.nan)
+    done = np.column_stack([per_lead(ledger.reduce(completes & ledger.step_is(code), "min")) for code in codes]) \
+        if codes else np.empty((len(idx), 0))
     offsets = np.array([s.day for s in plan.sequence], dtype=float)
 
     # the latest decisive outcome (meeting, pause, listing, end) and the latest sign of engagement
-    major = act[act["Outcome"].isin(MAJOR)]
-    major_outcome = per_key(major, "Outcome", "last")
-    major_day = per_key(major, "_day", "last").to_numpy(dtype=float)
-    engaged_rows = act[act["Outcome"].isin(ENGAGED)]
-    engaged_day = per_key(engaged_rows, "_day", "max").to_numpy(dtype=float)
-    reengaged = completes[completes["Step"].eq(plan.reengage.code)]
-    reengage_day = per_key(reengaged, "_day", "max").to_numpy(dtype=float)
-    nurture_count = per_key(completes[completes["Step"].eq(plan.nurture.code)], "_day", "size").fillna(0)
-    nurture_count = nurture_count.to_numpy(dtype=int)
+    major = ledger.outcome_in(MAJOR)
+    major_outcome = per_lead(ledger.last_outcome(major), None)
+    major_day = per_lead(ledger.reduce(major, "last"))
+    engaged_day = per_lead(ledger.reduce(ledger.outcome_in(ENGAGED), "max"))
+    reengage_day = per_lead(ledger.reduce(completes & ledger.step_is(plan.reengage.code), "max"))
+    nurture_count = per_lead(ledger.reduce(completes & ledger.step_is(plan.nurture.code), "size"), 0).astype(int)
 
     available = leads[[REASON_PREFIX + c for c in CHANNEL_ORDER]].eq("")
     available.columns = list(CHANNEL_ORDER)
@@ -210,7 +258,7 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     nurture_due = last_completed + interval
 
     # --- pause and re-engagement ---
-    major_arr = major_outcome.to_numpy(dtype=object)
+    major_arr = major_outcome
     paused = np.isin(major_arr, list(PAUSING))
     came_back = paused & (engaged_day > major_day)
     reengaged_after = paused & (reengage_day >= major_day)
@@ -234,7 +282,7 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     next_step[still_paused] = plan.reengage.code
     due[still_paused] = pause_ends[still_paused]
 
-    met_after = per_key(completes[completes["Step"].eq(MEETING)], "_day", "max").to_numpy(dtype=float)
+    met_after = per_lead(ledger.reduce(completes & ledger.step_is(MEETING), "max"))
     meeting_set = (major_arr == "Meeting Set") & ~(met_after >= major_day)
     meeting_day = _days(leads["Meeting Date"])
     next_step[meeting_set] = MEETING
@@ -288,10 +336,9 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     out["Days Overdue"] = overdue
     out["Touches"] = touches
     out["Last Touch"] = _dates(last_touch, idx)
-    outcomes = last_outcome.to_numpy(dtype=object)
-    out["Last Outcome"] = pd.Series(np.where(pd.isna(outcomes), None, outcomes), index=idx, dtype=object)
+    out["Last Outcome"] = pd.Series(last_outcome, index=idx, dtype=object)
     out["_new"] = new & ~stopped
-    replied_last = last_outcome.eq("Replied").to_numpy()
+    replied_last = last_outcome == "Replied"
     out["_replied"] = replied_last & ~stopped
     out["_engaged"] = engaged
     return out

@@ -28,7 +28,7 @@ from .priority import build_today, rank_today
 from .schema import ACTIVITY_COLUMNS, LEAD_COLUMNS, OUTCOMES, Kind, ValueType
 from .settings import Settings, parse_settings
 from .store import CellFill, Changes, SheetData, ToolSheet, key_text
-from .values import K_NONE, cell_kinds, nones, nonblank, parse_column, parse_dates, show, text_keys
+from .values import nones, nonblank, parse_column, parse_dates, show, text_keys
 
 MAX_ISSUES_TEXT = 2000
 SIGNED_COLUMNS = frozenset({"Latitude", "Longitude"})
@@ -87,12 +87,11 @@ def parse_leads(raw: pd.DataFrame) -> tuple[pd.DataFrame, IssueLog]:
         if column.kind is Kind.QUICK_LOG:
             parsed[column.name] = raw[column.name]
             continue
-        kinds = cell_kinds(raw[column.name])
-        if (kinds == K_NONE).all():  # a column the sheet lacks or left empty: nothing to read
+        if raw[column.name].isna().all():  # a column the sheet lacks or left empty: nothing to read
             parsed[column.name] = _blank_column(column.type, raw.index)
             continue
         options = {"allow_negative": True} if column.name in SIGNED_COLUMNS else {}
-        result = parse_column(column.type, raw[column.name], column.name, kinds=kinds, **options)
+        result = parse_column(column.type, raw[column.name], column.name, **options)
         parsed[column.name] = result.values
         issues.add(result.issues)
     return parsed, issues

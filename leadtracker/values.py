@@ -123,7 +123,7 @@ def parse_dates(series: pd.Series, label: str, keep_time: bool = False, kinds: p
     kinds = _kinds(series) if kinds is None else kinds
     if kinds.isin([K_DATETIME, K_NONE]).all():  # the usual case: real date cells
         try:
-            stamps = pd.to_datetime(series, errors="coerce")
+            stamps = pd.Series(pd.DatetimeIndex(series.to_numpy(dtype=object)), index=series.index)
         except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
             stamps = None  # mixed time zones, far-away years: the careful path below
         usable = (stamps is not None and stamps.dt.tz is None and stamps.notna().sum() == series.notna().sum()
@@ -443,23 +443,37 @@ def parse_column(kind: ValueType, series: pd.Series, label: str, kinds: pd.Serie
 
     Lead lists repeat themselves (states, cities, dates, outcomes, the same Lead ID on many Activity rows), so a
     column is parsed through its distinct values and expanded back: same result, a fraction of the work.
-    Columns holding a yes/no value go straight to the parser (True == 1 == 1.0 would be merged otherwise).
+    Columns where True, 1 and 1.0 could meet go straight to the parser (distinct values would merge them).
     """
     parser = PARSERS[kind]
-    kinds = _kinds(series) if kinds is None else kinds
-    if len(series) < FACTORIZE_MIN_ROWS or (kinds == K_BOOL).any():  # True == 1 == 1.0: distinct values would merge them
-        return parser(series, label, kinds=kinds, **options)
-    if series.iloc[:FACTORIZE_MIN_ROWS].nunique() > FACTORIZE_MIN_ROWS // 2:  # mostly distinct: nothing to gain
-        return parser(series, label, kinds=kinds, **options)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    if len(uniques) > len(series) // 2:
-        return parser(series, label, kinds=kinds, **options)
-    distinct = pd.Series(list(uniques) + [None], dtype=object)
-    result = parser(distinct, label, **options)
-    take = np.where(codes < 0, len(uniques), codes)
-    values = pd.Series(result.values.to_numpy()[take], index=series.index, dtype=result.values.dtype)
-    issues = pd.Series(result.issues.to_numpy(dtype=object)[take], index=series.index, dtype=object)
-    return Parsed(values, issues)
+    if len(series) >= FACTORIZE_MIN_ROWS and _repeats(series.iloc[:FACTORIZE_MIN_ROWS]):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if len(uniques) <= len(series) // 2 and not (_may_merge_flags(uniques) and _has_flags(series, kinds)):
+            distinct = pd.Series(list(uniques) + [None], dtype=object)
+            result = parser(distinct, label, **options)
+            take = np.where(codes < 0, len(uniques), codes)
+            values = pd.Series(result.values.to_numpy()[take], index=series.index, dtype=result.values.dtype)
+            issues = pd.Series(result.issues.to_numpy(dtype=object)[take], index=series.index, dtype=object)
+            return Parsed(values, issues)
+    return parser(series, label, kinds=_kinds(series) if kinds is None else kinds, **options)
+
+
+def _repeats(sample: pd.Series) -> bool:
+    """Whether a column's first rows repeat enough for distinct-value parsing to pay (ids and addresses don't)."""
+    return sample.nunique() <= len(sample) * 0.95
+
+
+def _has_flags(series: pd.Series, kinds: pd.Series | None) -> bool:
+    return bool(((_kinds(series) if kinds is None else kinds) == K_BOOL).any())
+
+
+def _may_merge_flags(uniques: np.ndarray) -> bool:
+    """True when a yes/no cell and a 0 or 1 could have been merged into one distinct value (True == 1 == 1.0)."""
+    values = np.asarray(uniques, dtype=object)
+    if not len(values):
+        return False
+    with np.errstate(all="ignore"):
+        return bool(((values == 0) | (values == 1)).any())
 
 
 def looks_like_formula(value: object) -> bool:
