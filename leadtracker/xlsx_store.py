@@ -446,8 +446,10 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>)<v\s*/>(?=</c>)',
-                           re.S)
+# openpyxl writes an empty result as <v/> with the standard library's XML writer and as <v></v> with lxml
+_FORMULA_CELL = re.compile(
+    r'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>)(?:<v\s*/>|<v>\s*</v>)(?=</c>)', re.S)
+_TYPE_ATTRIBUTE = re.compile(r'\s+t="[^"]*"')
 
 
 def keep_formula_results(path: Path, cached: dict[str, dict[str, object]]) -> None:
@@ -484,8 +486,8 @@ def keep_formula_results(path: Path, cached: dict[str, dict[str, object]]) -> No
                     text = escape(value)
                 else:
                     return match.group(0)
-                attributes = match.group(2)
-                if kind is not None and " t=" not in attributes:
+                attributes = _TYPE_ATTRIBUTE.sub("", match.group(2))
+                if kind is not None:
                     attributes += f' t="{kind}"'
                 return f'<c r="{match.group(1)}"{attributes}>{match.group(3)}<v>{text}</v>'
 

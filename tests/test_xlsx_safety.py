@@ -715,3 +715,26 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(tmp_path, capsys):
     # and a real spreadsheet application agrees: the owner's text shows as text, not a link named "y"
     csv = soffice_convert(path, "csv", tmp_path).read_text(encoding="utf-8", errors="replace")
     assert "+1234" in csv
+
+
+@pytest.mark.parametrize("use_lxml", ["True", "False"])
+def test_formula_results_kept_with_either_xml_writer(tmp_path, use_lxml):
+    """openpyxl writes an empty formula result as <v></v> when lxml is installed and as <v/> without it; the
+    results are put back either way (and a string result gets t="str", whatever type the writer guessed)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "f.xlsx"
+    script = (
+        "import openpyxl, sys\nfrom pathlib import Path\n"
+        "from leadtracker.xlsx_store import keep_formula_results\n"
+        "wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Leads'\n"
+        "ws['A1'] = 150000; ws['B1'] = '=A1*2'; ws['C1'] = '=TEXT(A1,\"0\")'\n"
+        "wb.save(sys.argv[1])\n"
+        "keep_formula_results(Path(sys.argv[1]), {'Leads': {'B1': 300000, 'C1': '150000'}})\n")
+    env = dict(os.environ, OPENPYXL_LXML=use_lxml, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, env=env)
+    values = openpyxl.load_workbook(path, data_only=True)["Leads"]
+    assert (values["B1"].value, values["C1"].value) == (300000, "150000")
+    formulas = openpyxl.load_workbook(path)["Leads"]
+    assert (formulas["B1"].value, formulas["C1"].value) == ("=A1*2", '=TEXT(A1,"0")')
