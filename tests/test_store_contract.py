@@ -63,7 +63,23 @@ class XlsxOpenpyxlReadCase(XlsxCase):
     fast_read = False
 
 
-@pytest.fixture(params=[MemoryCase(), XlsxCase(), XlsxOpenpyxlReadCase()], ids=["memory", "xlsx", "xlsx-openpyxl"])
+class XlwingsCase:
+    """A workbook open in Excel, through the xlwings store, over the double of the xlwings API it uses."""
+
+    def make(self, tmp_path):
+        from addin.xlwings_store import XlwingsStore
+        from xlwings_double import Book
+
+        return XlwingsStore(Book(SHEETS))
+
+    def reopen(self, store, tmp_path):
+        from addin.xlwings_store import XlwingsStore
+
+        return XlwingsStore(store.book)
+
+
+@pytest.fixture(params=[MemoryCase(), XlsxCase(), XlsxOpenpyxlReadCase(), XlwingsCase()],
+                ids=["memory", "xlsx", "xlsx-openpyxl", "xlwings"])
 def case(request):
     return request.param
 
