@@ -28,7 +28,7 @@ from .priority import build_today, rank_today
 from .schema import ACTIVITY_COLUMNS, LEAD_COLUMNS, OUTCOMES, Kind, ValueType
 from .settings import Settings, parse_settings
 from .store import CellFill, Changes, SheetData, ToolSheet, key_text
-from .values import nones, nonblank, parse_column, parse_dates, show, text_keys
+from .values import nones, nonblank, parse_column, parse_dates, show, text_key_codes, text_keys
 
 MAX_ISSUES_TEXT = 2000
 SIGNED_COLUMNS = frozenset({"Latitude", "Longitude"})
@@ -97,6 +97,24 @@ def parse_leads(raw: pd.DataFrame) -> tuple[pd.DataFrame, IssueLog]:
     return parsed, issues
 
 
+def _has_input(raw: pd.DataFrame) -> pd.Series:
+    """Rows with something typed in an input cell; rows with only computed values or spaces are not leads.
+
+    Counting stops at three filled cells per row, so a full sheet costs a few column scans, not one per column."""
+    inputs = [c.name for c in INPUT_COLUMNS]
+    filled = np.zeros(len(raw), dtype=np.int8)
+    for name in inputs:
+        unsure = np.flatnonzero(filled < 3)
+        if not len(unsure):
+            break
+        filled[unsure] += raw[name].iloc[unsure].notna().to_numpy(dtype=np.int8)
+    has_input = pd.Series(filled > 0, index=raw.index)
+    doubtful = has_input & (filled <= 2)
+    if doubtful.any():
+        has_input[doubtful] = pd.concat([nonblank(raw.loc[doubtful, c]) for c in inputs], axis=1).any(axis=1)
+    return has_input
+
+
 def _blank_column(kind: ValueType, index: pd.Index) -> pd.Series:
     if kind is ValueType.DATE:
         return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
@@ -144,6 +162,14 @@ def _lookup(values: pd.Series, by_fold: dict[str, str], keep_unknown: bool) -> p
     return pd.Series(picks, index=values.index, dtype=object)
 
 
+def _choice(cells: pd.Series, label: str, by_fold: dict[str, str], keep_unknown: bool) -> pd.Series:
+    """A column of a closed list (Outcome, Channel): each distinct cell read and looked up once."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    text = parse_column(ValueType.TEXT, pd.Series(list(uniques) + [None], dtype=object), label).values
+    picks = _lookup(text, by_fold, keep_unknown).to_numpy(dtype=object)
+    return pd.Series(picks[np.where(codes < 0, len(uniques), codes)], index=cells.index, dtype=object)
+
+
 def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.DataFrame, list[tuple[str, str]],
                                                                             list[str]]:
     """Ledger rows usable by the engine, problems as (lead key, message), and workbook-level messages."""
@@ -152,20 +178,21 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
     if data is None or data.rows.empty:
         return classify_activity(empty), [], []
     raw = data.canonical(ACTIVITY_COLUMNS)
-    keys = text_keys(raw["Lead ID"])
+    key_codes, distinct_keys = text_key_codes(raw["Lead ID"])
+    keys = pd.Series(distinct_keys[key_codes], index=raw.index, dtype=object)
+    distinct_present = np.array([key is not None for key in distinct_keys], dtype=bool)
+    has_key = pd.Series(distinct_present[key_codes], index=raw.index)
     stamps = parse_dates(raw["Timestamp"], "Timestamp", keep_time=True)
-    outcome_text = parse_column(ValueType.TEXT, raw["Outcome"], "Outcome").values
-    outcome = _lookup(outcome_text, _OUTCOME_BY_FOLD, keep_unknown=False)
-    channel = _lookup(parse_column(ValueType.TEXT, raw["Channel"], "Channel").values, _CHANNEL_BY_FOLD,
-                      keep_unknown=True)
+    outcome = _choice(raw["Outcome"], "Outcome", _OUTCOME_BY_FOLD, keep_unknown=False)
+    channel = _choice(raw["Channel"], "Channel", _CHANNEL_BY_FOLD, keep_unknown=True)
     frame = pd.DataFrame({
         "_key": keys, "_ts": stamps.values, "Step": parse_column(ValueType.TEXT, raw["Step"], "Step").values,
         "Channel": channel, "Direction": parse_column(ValueType.TEXT, raw["Direction"], "Direction").values,
         "Outcome": outcome,
     }, index=raw.index)
     problems: list[tuple[str, str]] = []
-    bad_time = frame["_ts"].isna() & keys.notna()
-    bad_outcome = outcome.isna() & keys.notna()
+    bad_time = frame["_ts"].isna() & has_key
+    bad_outcome = outcome.isna() & has_key
     for row in frame.index[bad_time]:
         problems.append((keys[row], f"Activity row {row}: Timestamp {show(raw.at[row, 'Timestamp'])} is not a "
                                     "date; row ignored"))
@@ -173,12 +200,14 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
         problems.append((keys[row], f"Activity row {row}: Outcome {show(raw.at[row, 'Outcome'])} is not one of "
                                     "the outcomes in the list; row ignored"))
     messages = []
-    unknown = keys.notna() & (pd.Index(list(known_keys)).get_indexer(keys) < 0)
+    known = pd.Index(list(known_keys))
+    distinct_unknown = distinct_present & (known.get_indexer(distinct_keys) < 0)
+    unknown = distinct_unknown[key_codes]
     if unknown.any():
-        sample = ", ".join(sorted(set(keys[unknown]))[:5])
+        sample = ", ".join(sorted(set(distinct_keys[distinct_unknown]))[:5])
         messages.append(f"Activity: {int(unknown.sum())} row(s) name a Lead ID that is not on Leads "
                         f"(for example {sample}); they are kept and ignored.")
-    usable = frame[keys.notna() & ~bad_time & ~bad_outcome]
+    usable = frame[has_key & ~bad_time & ~bad_outcome]
     return classify_activity(usable), problems, messages
 
 
@@ -257,7 +286,12 @@ def contact_rules_text(reasons: pd.DataFrame) -> pd.Series:
 
 
 def _integers(series: pd.Series) -> pd.Series:
-    return pd.Series([None if v is None or v != v else int(v) for v in series], index=series.index, dtype=object)
+    """Whole numbers as Python ints (None for blank), as every store can write them."""
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    present = ~np.isnan(values)
+    out = np.full(len(values), None, dtype=object)
+    out[present] = values[present].astype(np.int64).tolist()
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 @contextmanager
@@ -295,14 +329,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
         header_map = tables.leads.header_map(LEAD_COLUMNS)
         for header, canonical in header_map.duplicates:
             messages.append(f"Leads: column {header!r} also means {canonical!r}; the first one is used.")
-        inputs = [c.name for c in INPUT_COLUMNS]
-        # rows with only computed values (or only spaces in input cells) are not leads
-        present = raw[inputs].notna()
-        has_input = present.any(axis=1)
-        doubtful = has_input & (present.sum(axis=1) <= 2)
-        if doubtful.any():
-            has_input[doubtful] = pd.concat([nonblank(raw.loc[doubtful, c]) for c in inputs], axis=1).any(axis=1)
-        raw = raw[has_input]
+        raw = raw[_has_input(raw)]
 
     parsed, issues = parse_leads(raw)
     keys, id_fills = assign_lead_ids(raw, issues)

@@ -381,11 +381,21 @@ def parse_text(series: pd.Series, label: str, kinds: pd.Series | None = None) ->
 
 def text_keys(series: pd.Series) -> pd.Series:
     """key_text for a whole column: trimmed text, whole numbers without ".0", None for blanks."""
-    if len(series) >= FACTORIZE_MIN_ROWS and _kinds(series).isin([K_STR, K_NONE]).all():
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        keys = _text_keys(pd.Series(list(uniques) + [None], dtype=object)).to_numpy(dtype=object)
-        return pd.Series(keys[np.where(codes < 0, len(uniques), codes)], index=series.index, dtype=object)
-    return _text_keys(series)
+    codes, keys = text_key_codes(series)
+    return pd.Series(keys[codes], index=series.index, dtype=object)
+
+
+def text_key_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """text_keys as (codes, keys): row i's key is keys[codes[i]]; the last key is None (the blanks).
+
+    Ledgers name the same lead on many rows, so each distinct cell is keyed once and lookups (is this a known
+    lead?) run over the distinct keys only."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if len(uniques) and _may_merge_flags(uniques) and _has_flags(series, None):  # True == 1: key every cell
+        keys = _text_keys(series).to_numpy(dtype=object)
+        return np.arange(len(keys)), np.append(keys, None)
+    keys = _text_keys(pd.Series(list(uniques) + [None], dtype=object)).to_numpy(dtype=object)
+    return np.where(codes < 0, len(uniques), codes), keys
 
 
 def _text_keys(series: pd.Series) -> pd.Series:
