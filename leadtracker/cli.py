@@ -58,6 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
                       help="folder for the demo workbook (default: ./leadtracker-demo)")
     demo.add_argument("--today", type=_date, help="as of this date (YYYY-MM-DD)")
 
+    sync_email = sub.add_parser(
+        "sync-email", help="bring outbound email logs into the Activity sheet",
+        description="Read email logs (this tool's own log, SendGrid, Mailgun, Postmark, Mailchimp, YAMM or "
+                    "Mailmeteor merge status, an mbox such as Gmail Takeout, a folder of .eml files, an Outlook CSV "
+                    "export, or an IMAP Sent folder), match each event to a lead, add it to Activity, then refresh. "
+                    "Syncing the same logs again adds nothing. Example: leadtracker sync-email own "
+                    "sendgrid-events.json Sent.mbox --into MyLeads.xlsx")
+    sync_email.add_argument("sources", nargs="+", metavar="SOURCE",
+                            help="a log file or folder; 'own' for this tool's log beside the workbook; 'imap:' for "
+                                 "the IMAP Sent folder on the Settings sheet (or imaps://you@host/Sent); "
+                                 "KIND:PATH to name the format")
+    sync_email.add_argument("--into", required=True, metavar="WORKBOOK", help="the tracker workbook (.xlsx)")
+    sync_email.add_argument("--since", type=_date, help="only events on or after this date (YYYY-MM-DD)")
+    sync_email.add_argument("--today", type=_date, help="refresh as of this date (YYYY-MM-DD)")
+
     from . import timeline_cli
 
     timeline_cli.add_parser(sub)
@@ -96,6 +111,17 @@ def run(args: argparse.Namespace) -> int:
         print(report.summary)
         print()
         print(commands.format_today(report.result.today))
+        return 0
+    if args.command == "sync-email":
+        from sync.email_logs.command import format_report, run_sync_email
+
+        report = run_sync_email(commands.open_store(args.into), args.sources, args.into, args.since, args.today,
+                                commands.stderr_progress)
+        print(format_report(report))
+        for message in report.refresh.messages:
+            print(message)
+        print(report.refresh.summary)
+        print(report.refresh.saved)
         return 0
     if args.command == "timeline":
         from . import timeline_cli
