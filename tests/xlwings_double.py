@@ -57,7 +57,7 @@ def excel_parse(value: Any) -> Any:
             return dt.datetime.strptime(text, form)
         except ValueError:
             pass
-    if text[:1] in "=+-@":
+    if text and text[0] in "=+-@":
         return (FORMULA, value)
     return value
 

@@ -1,0 +1,196 @@
+"""The ribbon end to end: on_click for every button against the xlwings double of the workbook in Excel, Refresh
+writing what the CLI writes, and every failure ending as one message box."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+
+import xlwings_double
+from addin import ribbon
+from addin.build import ADDIN_DIR
+from leadtracker.cli import main
+from leadtracker.demo import write_demo_workbook
+
+TODAY = dt.date(2026, 11, 30)
+NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+
+
+def book_from_xlsx(path: Path) -> xlwings_double.Book:
+    """The workbook as Excel would hold it after opening the file."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    sheets = {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    return xlwings_double.Book(sheets, name=path.name, fullname=str(path))
+
+
+def normalised(rows) -> list[list[object]]:
+    """Cell values as a user compares them: numbers as floats, blanks as None, trailing blanks dropped."""
+    out = []
+    for row in rows:
+        line = [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else (None if v == "" else v)
+                for v in row]
+        while line and line[-1] is None:
+            line.pop()
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    path = tmp_path / "Leads.xlsx"
+    write_demo_workbook(path, TODAY)
+    return path
+
+
+def test_every_ribbon_button_maps_to_a_button_of_the_table_and_the_dispatcher():
+    root = ElementTree.parse(ADDIN_DIR / "customUI.xml").getroot()
+    buttons = list(root.iter(f"{NS}button"))
+    assert {b.get("id") for b in buttons} == set(ribbon.BUTTONS)
+    assert {b.get("onAction") for b in buttons} == {"LeadTrackerRibbon.OnRibbon"}
+    assert all(b.get("imageMso") and b.get("label") == ribbon.BUTTONS[b.get("id")].label for b in buttons)
+    for button in ribbon.BUTTONS.values():
+        assert button.command is None or button.command.startswith("leadtracker.")
+
+
+def test_refresh_writes_the_same_values_as_the_cli(demo, tmp_path):
+    cli_copy = tmp_path / "cli.xlsx"
+    shutil.copy(demo, cli_copy)
+    book = book_from_xlsx(demo)
+    assert main(["refresh", str(cli_copy), "--today", TODAY.isoformat()]) == 0
+    message = ribbon.on_click("refresh", book=book, today=TODAY)
+    assert "Refreshed 50 leads" in message and "Save the workbook" in message
+    assert book.app.alerts[-1]["mode"] == "info" and book.app.alerts[-1]["prompt"] == message
+    expected = openpyxl.load_workbook(cli_copy, data_only=True)
+    assert [s.name for s in book.sheets] == expected.sheetnames
+    for ws in expected.worksheets:
+        want = normalised(ws.iter_rows(values_only=True))
+        got = normalised(book.sheets[ws.title].table())
+        assert got == want, ws.title
+    leads = book.sheets["Leads"].table()
+    stage = leads[0].index("Stage")
+    assert {row[stage] for row in leads[1:]} >= {"New", "Cadence"}  # the values an agent looks at are there
+
+
+def test_refresh_twice_changes_nothing_the_second_time(demo):
+    book = book_from_xlsx(demo)
+    ribbon.on_click("refresh", book=book, today=TODAY)
+    first = {s.name: s.table() for s in book.sheets}
+    ribbon.on_click("refresh", book=book, today=TODAY)
+    assert {s.name: s.table() for s in book.sheets} == first
+
+
+def test_today_shows_the_list_the_cli_prints_and_writes_nothing(demo):
+    from leadtracker.commands import compute_today
+    from leadtracker.xlsx_store import XlsxStore
+
+    expected = compute_today(XlsxStore(demo, read_only=True), TODAY).today.sort_values("Rank")
+    book = book_from_xlsx(demo)
+    message = ribbon.on_click("today", book=book, today=TODAY)
+    assert book.value_writes == []
+    lines = message.splitlines()
+    assert lines[0].startswith(f"{len(expected)} contacts for today (")
+    first = expected.iloc[0]
+    assert lines[2] == f"1. {first['Channel']}: {first['Owner Name']} ({first['Lead ID']}) {first['Step']}"
+    assert len(lines) == 2 + min(10, len(expected)) + (1 if len(expected) > 10 else 0)
+
+
+def _choose(path: Path):
+    def ask(app, request):
+        assert request.title
+        return [path]
+    return ask
+
+
+SAMPLES = {
+    "import_leads": "Owner Name,Property Address,City,State,ZIP\nJordan Avery,12 Birch Ln,Columbus,OH,43004\n",
+    "import_comps": "Address,Status,Sold Price,Sold Date,Sq Ft,Beds,Baths\n14 Birch Ln,Sold,250000,2026-09-01,1500,3,2\n",
+    "sync_email": "time,lead id,step,to,subject,message id\n2026-11-29T09:00:00,L-0001,D1,avery@example.com,Hello,"
+                  "<m1@example.com>\n",
+}
+
+
+@pytest.mark.parametrize("button_id", sorted(ribbon.BUTTONS))
+def test_every_button_runs_end_to_end_and_ends_in_one_message(button_id, demo, tmp_path):
+    book = book_from_xlsx(demo)
+    sample = tmp_path / f"{button_id}.csv"
+    sample.write_text(SAMPLES.get(button_id, ""), encoding="utf-8")
+    message = ribbon.on_click(button_id, book=book, today=TODAY, ask_files=_choose(sample))
+    assert len(book.app.alerts) == 1 and book.app.alerts[0]["prompt"] == message
+    assert book.app.status_history[-1] is False  # the status bar is handed back to Excel
+    button = ribbon.BUTTONS[button_id]
+    if button.command is not None and ribbon.resolve(button.command) is None:
+        assert message.startswith(f"{button.label} is not available in this version of Lead Tracker yet.")
+        assert book.value_writes == []  # the workbook is untouched
+    else:
+        assert book.app.alerts[0]["mode"] == "info", message
+        assert "could not finish" not in message
+
+
+def test_help_names_every_button(demo):
+    message = ribbon.on_click("help", book=book_from_xlsx(demo))
+    for button in ribbon.BUTTONS.values():
+        if button.id != "help":
+            assert button.label in message
+
+
+def test_a_cancelled_file_dialog_changes_nothing(demo, monkeypatch):
+    monkeypatch.setitem(ribbon.BUTTONS, "import_leads", ribbon.Button(
+        "import_leads", "Import Leads", "leadtracker.commands:run_refresh", ribbon._with_files, ribbon.LEAD_FILES))
+    book = book_from_xlsx(demo)
+    message = ribbon.on_click("import_leads", book=book, ask_files=lambda app, request: None)
+    assert message == "No file was chosen, so nothing was changed." and book.value_writes == []
+
+
+def test_a_workbook_problem_is_one_message_and_the_workbook_is_untouched():
+    book = xlwings_double.Book({"Leads": [["Owner", "Site Address"], ["Avery Quill", "1 Oak St"]]})
+    message = ribbon.on_click("refresh", book=book, today=TODAY)
+    assert message == ("Leads.xlsx: sheet 'Leads' has no header row with the columns I need "
+                       "(for example 'Stage').")
+    assert book.app.alerts == [{"prompt": message, "title": "Lead Tracker: Refresh", "buttons": "ok",
+                                "mode": "critical"}]
+    assert book.value_writes == []
+
+
+def test_an_unexpected_error_is_one_message_and_a_log_entry(demo, tmp_path, monkeypatch):
+    log = tmp_path / "leadtracker.log"
+    monkeypatch.setattr(ribbon, "LOG_FILE", log)
+
+    def broken_dialog(app, request):
+        raise RuntimeError("the dialog broke")
+
+    monkeypatch.setitem(ribbon.BUTTONS, "import_leads", ribbon.Button(
+        "import_leads", "Import Leads", "leadtracker.commands:run_refresh", ribbon._with_files, ribbon.LEAD_FILES))
+    book = book_from_xlsx(demo)
+    message = ribbon.on_click("import_leads", book=book, ask_files=broken_dialog)
+    assert message.startswith("Import Leads could not finish: RuntimeError: the dialog broke. Nothing was changed")
+    assert book.app.alerts[0]["mode"] == "critical" and book.value_writes == []
+    assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_an_unknown_button_says_how_to_fix_it(demo):
+    message = ribbon.on_click("frobnicate", book=book_from_xlsx(demo))
+    assert "unknown to this version" in message and "leadtracker addin install" in message
+
+
+def test_a_button_is_wired_by_one_row_of_the_table(demo, tmp_path, monkeypatch):
+    """What landing a command looks like: a function in the commands module, found by name, given the file."""
+    import leadtracker.commands as commands
+
+    received = {}
+
+    def run_import(store, path, today=None):
+        received.update(path=path, today=today)
+        return "Added 1 lead."
+
+    monkeypatch.setattr(commands, "run_import", run_import, raising=False)
+    sample = tmp_path / "list.csv"
+    sample.write_text(SAMPLES["import_leads"], encoding="utf-8")
+    message = ribbon.on_click("import_leads", book=book_from_xlsx(demo), today=TODAY, ask_files=_choose(sample))
+    assert message == "Added 1 lead." and received == {"path": sample, "today": TODAY}
