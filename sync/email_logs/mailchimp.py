@@ -70,7 +70,9 @@ class MailchimpReader(Reader):
 
     def extract(self, source: str, context: ReadContext) -> Iterator[EmailEvent | Rejected]:
         path = Path(source)
-        if '"email_address"' in path.open("rb").read(65536).decode("utf-8", "replace"):
+        with open(path, "rb") as handle:
+            head = handle.read(65536).decode("utf-8", "replace")
+        if '"email_address"' in head:
             yield from self._json(path)
         else:
             yield from self._csv(path)
