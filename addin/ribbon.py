@@ -82,6 +82,23 @@ def _with_files(command: Callable[..., Any], click: Click) -> str:
     return report_text(report)
 
 
+def _sync_email(command: Callable[..., Any], click: Click) -> str:
+    from sync.email_logs.command import format_report
+
+    report = command(click.store, [str(f) for f in click.files], local_path(click.book), None, click.today,
+                     click.progress)
+    refresh = report.refresh
+    return "\n".join([format_report(report), "", *refresh.messages, refresh.summary, refresh.saved])
+
+
+def _import_comps(command: Callable[..., Any], click: Click) -> str:
+    lines = []
+    for path in click.files:
+        report = command(click.store, str(path))
+        lines += [*report.problems, report.summary(path.name), report.saved]
+    return "\n".join(lines)
+
+
 def _to_folder(kind: str) -> Callable[[Callable[..., Any], Click], str]:
     def run(command: Callable[..., Any], click: Click) -> str:
         folder = output_folder(click.book, kind, click.today)
@@ -123,8 +140,8 @@ BUTTONS: dict[str, Button] = {b.id: b for b in (
     Button("letters", "Letters", "leadtracker.commands:run_letters", _to_folder("Letters")),
     Button("emails", "Emails", "leadtracker.commands:run_emails", _to_folder("Emails")),
     Button("import_leads", "Import Leads", "leadtracker.commands:run_import", _with_files, LEAD_FILES),
-    Button("import_comps", "Import Comps", "leadtracker.commands:run_import_comps", _with_files, COMP_FILES),
-    Button("sync_email", "Sync Email Log", "leadtracker.commands:run_sync_email", _with_files, LOG_FILES),
+    Button("import_comps", "Import Comps", "leadtracker.commands:import_comps", _import_comps, COMP_FILES),
+    Button("sync_email", "Sync Email Log", "sync.email_logs.command:run_sync_email", _sync_email, LOG_FILES),
     Button("help", "Help", None, _help),
 )}
 
@@ -261,10 +278,17 @@ def _optional(command: Callable[..., Any], **candidates: Any) -> dict[str, Any]:
     return {k: v for k, v in candidates.items() if k in parameters and v is not None}
 
 
+def local_path(book: Any) -> Path | None:
+    """The workbook's file on this computer, or None (a new, unsaved workbook; one opened from a web address)."""
+    text = str(book.fullname)
+    path = Path(text)
+    return path if path.is_absolute() and "://" not in text else None
+
+
 def output_folder(book: Any, kind: str, today: dt.date | None) -> Path:
     """Where letters or emails go: a dated folder beside the workbook (in Documents for an unsaved workbook)."""
-    full = Path(str(book.fullname))
-    base = full.parent if full.is_absolute() and "://" not in str(book.fullname) else Path.home() / "Documents"
+    full = local_path(book)
+    base = full.parent if full is not None else Path.home() / "Documents"
     return base / f"{kind} {(today or dt.date.today()).isoformat()}"
 
 

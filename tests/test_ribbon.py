@@ -56,7 +56,7 @@ def test_every_ribbon_button_maps_to_a_button_of_the_table_and_the_dispatcher():
     assert {b.get("onAction") for b in buttons} == {"LeadTrackerRibbon.OnRibbon"}
     assert all(b.get("imageMso") and b.get("label") == ribbon.BUTTONS[b.get("id")].label for b in buttons)
     for button in ribbon.BUTTONS.values():
-        assert button.command is None or button.command.startswith("leadtracker.")
+        assert button.command is None or button.command.split(".")[0] in ("leadtracker", "sync")
 
 
 def test_refresh_writes_the_same_values_as_the_cli(demo, tmp_path):
@@ -111,15 +111,16 @@ def _choose(path: Path):
 SAMPLES = {
     "import_leads": "Owner Name,Property Address,City,State,ZIP\nJordan Avery,12 Birch Ln,Columbus,OH,43004\n",
     "import_comps": "Address,Status,Sold Price,Sold Date,Sq Ft,Beds,Baths\n14 Birch Ln,Sold,250000,2026-09-01,1500,3,2\n",
-    "sync_email": "time,lead id,step,to,subject,message id\n2026-11-29T09:00:00,L-0001,D1,avery@example.com,Hello,"
-                  "<m1@example.com>\n",
+    "sync_email": '{"v": 1, "time": "2026-11-29T14:03:11Z", "event": "sent", "message_id": "<m1@agent.example>", '
+                  '"lead_id": "L-0001", "to": "avery@example.com", "step": "D1"}\n',
 }
+SUFFIXES = {"sync_email": ".email-log.jsonl"}
 
 
 @pytest.mark.parametrize("button_id", sorted(ribbon.BUTTONS))
 def test_every_button_runs_end_to_end_and_ends_in_one_message(button_id, demo, tmp_path):
     book = book_from_xlsx(demo)
-    sample = tmp_path / f"{button_id}.csv"
+    sample = tmp_path / f"{button_id}{SUFFIXES.get(button_id, '.csv')}"
     sample.write_text(SAMPLES.get(button_id, ""), encoding="utf-8")
     message = ribbon.on_click(button_id, book=book, today=TODAY, ask_files=_choose(sample))
     assert len(book.app.alerts) == 1 and book.app.alerts[0]["prompt"] == message
@@ -194,3 +195,27 @@ def test_a_button_is_wired_by_one_row_of_the_table(demo, tmp_path, monkeypatch):
     sample.write_text(SAMPLES["import_leads"], encoding="utf-8")
     message = ribbon.on_click("import_leads", book=book_from_xlsx(demo), today=TODAY, ask_files=_choose(sample))
     assert message == "Added 1 lead." and received == {"path": sample, "today": TODAY}
+
+
+def test_sync_email_log_button_brings_a_log_into_activity(demo, tmp_path):
+    import json
+
+    book = book_from_xlsx(demo)
+    leads = book.sheets["Leads"].table()
+    header = leads[0]
+    lead = next(r for r in leads[1:] if r[header.index("Email")])
+    lead_id, address = lead[header.index("Lead ID")], lead[header.index("Email")]
+    log = tmp_path / "Leads.email-log.jsonl"
+    log.write_text(json.dumps({"v": 1, "time": "2026-11-29T14:03:11Z", "event": "sent",
+                               "message_id": "<ribbon-test-1@agent.example>", "lead_id": lead_id, "to": address,
+                               "step": "D3", "subject": "Your home's value"}) + "\n", encoding="utf-8")
+    ribbon.on_click("refresh", book=book, today=TODAY)  # the demo's quick-log entries move to Activity first
+    before = len(book.sheets["Activity"].table())
+    message = ribbon.on_click("sync_email", book=book, today=TODAY, ask_files=_choose(log))
+    assert message.startswith("Read 1 email event(s).") and "Refreshed 50 leads" in message, message
+    activity = book.sheets["Activity"].table()
+    assert len(activity) == before + 1
+    added = dict(zip(activity[0], activity[-1]))
+    assert added["Lead ID"] == lead_id and added["Channel"] == "Email"
+    again = ribbon.on_click("sync_email", book=book, today=TODAY, ask_files=_choose(log))
+    assert len(book.sheets["Activity"].table()) == before + 1 and "duplicate  1" in again
