@@ -19,6 +19,7 @@ from typing import Iterator
 from .events import Rejected
 
 CHUNK = 1 << 20
+MAX_RECORD = 8 << 20  # no event is this large; past it a broken record is reported instead of read further
 LIST_KEYS = ("items", "emails", "events", "_json", "Bounces", "Opens", "Clicks", "Messages")
 _LIST_KEY = re.compile(r'^\s*\{[^\[\]{}]*?"(' + "|".join(map(re.escape, LIST_KEYS)) + r')"\s*:\s*\[', re.S)
 _DECODER = json.JSONDecoder()
@@ -153,13 +154,30 @@ class _Stream:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, self.pos)
             except json.JSONDecodeError as error:
-                # an error before the end of the text read so far is a real one; at the end, read more
-                if error.pos >= len(self.buffer) - 1 and self.fill():
+                # an error at the end of the text read so far (or a string still open) may only mean the record
+                # goes on in the next chunk: read more, up to MAX_RECORD; any other error is a real one
+                incomplete = error.pos >= len(self.buffer) - 1 or error.msg.startswith("Unterminated string")
+                if incomplete and len(self.buffer) - self.pos < MAX_RECORD and self.fill():
                     continue
                 raise
             self.line += self.buffer.count("\n", self.pos, end)
             self.pos = end
             return value
+
+    def skip_to_next_record(self) -> None:
+        """After a broken record: on to the next line that starts a new object ("{" first on the line)."""
+        self.skip_line()
+        while True:
+            while True:
+                newline = self.buffer.find("\n", self.pos)
+                if newline >= 0 or self.eof:
+                    break
+                self.fill()
+            line = self.buffer[self.pos:newline if newline >= 0 else len(self.buffer)]
+            if line.lstrip().startswith(("{", "]")) or newline < 0:
+                return
+            self.pos = newline + 1
+            self.line += 1
 
     def skip_line(self) -> None:
         while True:
@@ -199,8 +217,8 @@ def _iter_document(handle, name: str) -> Iterator[Record | Rejected]:
                 yield Rejected(where, "the file ends in the middle of a record (truncated JSON); the rest of the "
                                      "file was read")
                 return
-            yield Rejected(where, f"not valid JSON ({str(error).split(':')[0]}); skipped to the next line")
-            stream.skip_line()
+            yield Rejected(where, f"not valid JSON ({str(error).split(':')[0]}); skipped to the next event")
+            stream.skip_to_next_record()
             continue
         yield Record(value, where)
 
@@ -224,8 +242,9 @@ def _iter_array_elements(stream: _Stream, name: str) -> Iterator[Record | Reject
             if stream.eof:
                 yield Rejected(where, "the file ends in the middle of an event (truncated JSON); everything "
                                       "before was read")
+                stream.pos = len(stream.buffer)  # nothing after a cut-off record is readable
                 return
-            yield Rejected(where, f"not valid JSON ({str(error).split(':')[0]}); skipped to the next line")
-            stream.skip_line()
+            yield Rejected(where, f"not valid JSON ({str(error).split(':')[0]}); skipped to the next event")
+            stream.skip_to_next_record()
             continue
         yield Record(value, where)
