@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     from . import timeline_cli
 
     timeline_cli.add_parser(sub)
+
+    from addin import cli as addin_cli
+
+    addin_cli.add_parser(sub)
     return parser
 
 
@@ -123,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
         print(report.refresh.summary)
         print(report.refresh.saved)
         return 0
+    if args.command == "addin":
+        from addin import cli as addin_cli
+
+        return addin_cli.run(args)
     if args.command == "timeline":
         from . import timeline_cli
 
