@@ -51,6 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     today.add_argument("workbook", help="the tracker workbook (.xlsx)")
     today.add_argument("--today", type=_date, help="as of this date (YYYY-MM-DD)")
 
+    lead_list = sub.add_parser(
+        "import", help="add a vendor lead list (CSV or .xlsx) to the Leads sheet without duplicates",
+        description="Add the leads of a vendor list (PropStream, PropertyRadar, BatchLeads/BatchData, DealMachine, "
+                    "LeadList.Pro-style, or any list with recognisable headers) to the workbook. A house already on "
+                    "the sheet is not added again: its blank cells are filled and the vendor's facts (sale date, "
+                    "balance, notice dates) updated, never a value you typed. Then the workbook is refreshed, so new "
+                    "leads are at the top of Today. Example: leadtracker import week12.csv --into MyLeads.xlsx")
+    lead_list.add_argument("file", help="the vendor's list (.csv, .txt or .xlsx)")
+    lead_list.add_argument("--into", required=True, metavar="WORKBOOK", help="the tracker workbook (.xlsx)")
+    lead_list.add_argument("--vendor", help="the list's vendor, when the file is not recognised or is claimed by "
+                                            "two (propstream, propertyradar, batchleads, dealmachine, leadlist, "
+                                            "generic)")
+    lead_list.add_argument("--dry-run", action="store_true", help="report what would change; change nothing")
+    lead_list.add_argument("--no-refresh", action="store_true", help="import only; refresh later")
+    lead_list.add_argument("--today", type=_date, help="import and refresh as of this date (YYYY-MM-DD)")
+
     demo = sub.add_parser("demo", help="write a demo workbook of invented leads, refresh it, print Today",
                           description="Write a realistic demo workbook of about 50 invented leads with some "
                                       "history, refresh it, and print Today. Example: leadtracker demo")
@@ -72,6 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
     sync_email.add_argument("--into", required=True, metavar="WORKBOOK", help="the tracker workbook (.xlsx)")
     sync_email.add_argument("--since", type=_date, help="only events on or after this date (YYYY-MM-DD)")
     sync_email.add_argument("--today", type=_date, help="refresh as of this date (YYYY-MM-DD)")
+
+    comps = sub.add_parser("import-comps", help="add an MLS export (CSV or .xlsx) to the Comps sheet",
+                           description="Append the rows of an MLS export or sales file to the workbook's Comps "
+                                       "sheet (columns matched by name; rows already there are skipped). Example: "
+                                       "leadtracker import-comps sold_last_year.csv --into MyLeads.xlsx")
+    comps.add_argument("file", help="the export (.csv or .xlsx)")
+    comps.add_argument("--into", required=True, metavar="WORKBOOK", help="the tracker workbook (.xlsx)")
+
+    cma = sub.add_parser("cma", help="value a file of homes from a file of comps (low, mid, high)",
+                         description="Write one row per subject home with its CMA low, mid and high, confidence, "
+                                     "number of comps and comp ids. A subject's 'As Of' column, else --as-of, else "
+                                     "today, is the date it is valued at; sales on or after it are never used. "
+                                     "Example: leadtracker cma homes.csv --comps sales.csv --out values.csv")
+    cma.add_argument("subjects", help="the homes to value (.csv or .xlsx)")
+    cma.add_argument("--comps", required=True, help="sales and listings to use as comps (.csv or .xlsx)")
+    cma.add_argument("--out", required=True, help="the CSV file to write")
+    cma.add_argument("--as-of", type=_date, dest="as_of", help="value as of this date (YYYY-MM-DD)")
 
     from . import timeline_cli
 
@@ -100,6 +133,15 @@ def run(args: argparse.Namespace) -> int:
         result = commands.compute_today(commands.open_store(args.workbook, read_only=True), args.today)
         print(commands.format_today(result.today))
         return 0
+    if args.command == "import":
+        from .importers.command import run_import
+
+        now = dt.datetime.combine(args.today, dt.time(9, 0)) if args.today else None
+        store = commands.open_store(args.into, read_only=args.dry_run)
+        report = run_import(store, args.file, vendor=args.vendor, dry_run=args.dry_run, now=now,
+                            refresh=not args.no_refresh, progress=commands.stderr_progress)
+        print(report.summary())
+        return 0
     if args.command == "demo":
         from .demo import write_demo_workbook
 
@@ -126,6 +168,19 @@ def run(args: argparse.Namespace) -> int:
             print(message)
         print(report.refresh.summary)
         print(report.refresh.saved)
+        return 0
+    if args.command == "import-comps":
+        report = commands.import_comps(commands.open_store(args.into), args.file)
+        for problem in report.problems:
+            print(problem)
+        print(report.summary(Path(args.file).name))
+        print(report.saved)
+        return 0
+    if args.command == "cma":
+        report = commands.value_subjects(args.subjects, args.comps, args.out, args.as_of)
+        for problem in report.problems:
+            print(problem)
+        print(report.summary())
         return 0
     if args.command == "addin":
         from addin import cli as addin_cli

@@ -42,6 +42,7 @@ def read_tables(store: Store) -> Tables:
         activity=store.read(schema.SHEET_ACTIVITY, schema.ACTIVITY_COLUMNS),
         settings=store.read(schema.SHEET_SETTINGS, schema.SETTINGS_COLUMNS),
         plan=store.read(schema.SHEET_PLAN, schema.PLAN_COLUMNS),
+        comps=store.read(schema.SHEET_COMPS, schema.COMP_COLUMNS),
     )
 
 
@@ -144,6 +145,20 @@ def format_today(today: pd.DataFrame, width: int = 120) -> str:
 def stderr_progress(message: str) -> None:
     if sys.stderr.isatty():
         print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def import_comps(store: Store, path: str | Path):
+    """`leadtracker import-comps FILE --into WORKBOOK`: an MLS export onto the Comps sheet (comps_commands.py)."""
+    from .comps_commands import import_comps as run_import
+
+    return run_import(store, path)
+
+
+def value_subjects(subjects: str | Path, comps: str | Path, out: str | Path, as_of: dt.date | None = None):
+    """`leadtracker cma SUBJECTS --comps COMPS --out OUT`: low/mid/high per subject to a CSV (comps_commands.py)."""
+    from .comps_commands import value_files
+
+    return value_files(subjects, comps, out, as_of)
 
 
 def new_workbook(path: Path) -> str:

@@ -22,6 +22,7 @@ from . import schema
 from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, channel_availability, classify_activity,
                       compute_cadence)
 from .dashboard import build_dashboard
+from .cma_refresh import lead_cma
 from .deadlines import compute_deadlines
 from .plan import Plan, parse_channels, parse_plan
 from .priority import build_today, rank_today
@@ -44,6 +45,7 @@ class Tables:
     activity: SheetData | None
     settings: SheetData | None
     plan: SheetData | None
+    comps: SheetData | None = None
 
 
 @dataclass(frozen=True)
@@ -347,8 +349,10 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     if "_deadline_issue" in deadlines.columns:
         issues.add(deadlines["_deadline_issue"])
     parsed = parsed.join(deadlines)
-    equity = parsed["Est. Value"] - parsed["Loan Balance"].fillna(0) - parsed["Other Liens"].fillna(0)
-    parsed["_equity"] = equity
+    cma = lead_cma(parsed, tables.comps, settings, today)  # CMA, net sheet and the CMA sheet (cma_refresh.py)
+    issues.add(cma.issues)
+    messages += cma.messages
+    parsed["_equity"] = cma.equity
 
     reasons = channel_availability(parsed, activity)
     engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
@@ -378,6 +382,8 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
             computed[column.name] = cadence[column.name]
         elif column.name in deadlines.columns:
             computed[column.name] = deadlines[column.name]
+        elif column.name in cma.columns.columns:
+            computed[column.name] = cma.columns[column.name]
         else:
             computed[column.name] = None
     computed["Priority"] = rank
@@ -397,6 +403,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
                   title=f"Today, {today:%A %B %d, %Y}: {len(today_sheet)} contact"
                         f"{'s' if len(today_sheet) != 1 else ''}"),
         dashboard,
+        cma.sheet,
     )
     changes = Changes(
         leads_sheet=leads_sheet, computed=computed.reset_index(drop=True),

@@ -213,6 +213,78 @@ SETTINGS_COLUMNS: tuple[Column, ...] = (
     _col("Value", width=40),
 )
 
+# The Comps sheet: an MLS export (sold, pending, active) or public sales records. Aliases cover the RESO names
+# (ClosePrice, LivingArea, ...), common MLS spellings, and the King County columns of seattle_sales_dev.csv.
+_NUM = "#,##0"
+COMP_COLUMNS: tuple[Column, ...] = (
+    _col("Status", aliases=("Listing Status", "Standard Status", "StandardStatus", "MLS Status", "MlsStatus",
+                            "Sale Status", "Current Status", "Stat"), width=9),
+    _col("Address", aliases=("Property Address", "Street Address", "Full Address", "Unparsed Address",
+                             "UnparsedAddress", "Site Address", "Situs Address", "Addr"), width=26),
+    _col("City", aliases=("Property City", "Postal City", "PostalCity"), width=14),
+    _col("State", type=T.STATE, aliases=("State Or Province", "StateOrProvince", "Property State", "ST"), width=7),
+    _col("ZIP", type=T.ZIP, aliases=("Postal Code", "PostalCode", "Zip Code", "Zipcode", "Property Zip"), width=8),
+    _col("Sale Price", type=T.MONEY, aliases=(
+        "Sold Price", "Close Price", "ClosePrice", "Closed Price", "Sales Price", "Sold Amount", "SP",
+        "Sold $"), width=12),
+    _col("List Price", type=T.MONEY, aliases=("ListPrice", "Current Price", "Current List Price", "Asking Price",
+                                              "LP"), width=12),
+    _col("Original List Price", type=T.MONEY, aliases=("OriginalListPrice", "Orig List Price", "Original Price",
+                                                       "OLP"), width=12),
+    _col("Sale Date", type=T.DATE, aliases=(
+        "Close Date", "CloseDate", "Closed Date", "Sold Date", "Date Sold", "Closing Date", "Settled Date",
+        "COE Date"), width=11),
+    _col("Pending Date", type=T.DATE, aliases=("Contract Date", "Under Contract Date", "PurchaseContractDate",
+                                               "Purchase Contract Date", "Pending"), width=11),
+    _col("List Date", type=T.DATE, aliases=("Listing Date", "ListingContractDate", "Listing Contract Date",
+                                            "On Market Date", "OnMarketDate"), width=11),
+    _col("Days on Market", type=T.NUMBER, aliases=("DOM", "CDOM", "DaysOnMarket", "Cumulative Days on Market",
+                                                   "CumulativeDaysOnMarket", "Days On Mkt"), width=9,
+         fmt=INTEGER_FORMAT),
+    _col("Beds", type=T.NUMBER, aliases=("Bedrooms", "Bedrooms Total", "BedroomsTotal", "# Bedrooms", "BR",
+                                         "Total Bedrooms"), width=6),
+    _col("Baths", type=T.NUMBER, aliases=("Bathrooms", "Total Bathrooms", "Bathrooms Total", "BA", "Total Baths",
+                                          "BathroomsTotalDecimal", "BathroomsTotalInteger"), width=6),
+    _col("Sq Ft", type=T.NUMBER, aliases=(
+        "Living Sq Ft", "Living Area", "LivingArea", "Square Feet", "SqFt", "Building Sqft", "Total Sq Ft",
+        "tot_sf", "Above Grade Finished Area", "Approx SqFt", "Heated Sq Ft", "GLA"), width=8, fmt=_NUM),
+    _col("Lot Sq Ft", type=T.NUMBER, aliases=("Lot Size", "Lot Size Sqft", "Lot Square Feet", "Lot Size Square Feet",
+                                              "LotSizeSquareFeet", "lot_sf", "Lot SF", "Lot Area"), width=9, fmt=_NUM),
+    _col("Year Built", type=T.INTEGER, aliases=("Yr Built", "YearBuilt", "Yr Blt", "Built"), width=8,
+         fmt=INTEGER_FORMAT),
+    _col("Age", type=T.NUMBER, aliases=("Building Age", "Home Age", "Age at Sale"), width=6),
+    _col("Garage Spaces", type=T.NUMBER, aliases=("Garage", "GarageSpaces", "Garage Stalls", "Garage Cars",
+                                                  "Parking Spaces"), width=8),
+    _col("Property Type", aliases=("Type", "PropertyType", "Property Sub Type", "PropertySubType", "Use Type",
+                                   "use_type", "Dwelling Type", "Prop Type", "Land Use"), width=12),
+    _col("Quality", type=T.NUMBER, aliases=("Building Grade", "bldg_grade", "Grade", "Quality Grade",
+                                            "Construction Quality", "Overall Quality", "Overall Qual"), width=8),
+    _col("Condition", type=T.NUMBER, aliases=("Overall Condition", "Overall Cond", "Condition Rating",
+                                              "Property Condition"), width=8),
+    _col("Waterfront", type=T.FLAG, aliases=("wfnt", "Waterfront YN", "WaterfrontYN", "Water Front"), width=9),
+    _col("Area", aliases=("Neighborhood", "Neighbourhood", "Subdivision", "Subdivision Name", "SubdivisionName",
+                          "MLS Area", "MLSAreaMajor", "Market Area"), width=10),
+    _col("Latitude", type=T.NUMBER, aliases=("Lat", "Geo Lat", "Property Lat"), width=10, fmt="0.000000"),
+    _col("Longitude", type=T.NUMBER, aliases=("Lon", "Lng", "Long", "Geo Lon", "Property Lng"), width=11,
+         fmt="0.000000"),
+    _col("Distressed", aliases=("Distressed Sale", "Special Listing Conditions", "SpecialListingConditions",
+                                "Sale Type", "Sale Condition", "REO/Short Sale", "Distressed YN"), width=9),
+    _col("MLS Number", aliases=("MLS #", "MLS", "MLS No", "MLS ID", "MLS Num", "Listing ID", "ListingId",
+                                "Listing Key", "ListingKey", "List Number", "Comp ID", "Sale ID", "sale_id"),
+         width=12),
+    _col("Parcel ID", aliases=("APN", "Parcel", "Parcel Number", "PIN", "pinx", "Tax ID", "Parcel No"), width=12),
+)
+
+# A `leadtracker cma` subjects file: the property facts of Comps, an id, and the date to value at.
+SUBJECT_COLUMNS: tuple[Column, ...] = (
+    _col("Lead ID", aliases=("ID", "Subject ID", "Lead #", "Lead Number", "Record ID", "Sale ID", "sale_id")),
+    *(c for c in COMP_COLUMNS if c.name in (
+        "Address", "City", "State", "ZIP", "Beds", "Baths", "Sq Ft", "Lot Sq Ft", "Year Built", "Age",
+        "Garage Spaces", "Property Type", "Quality", "Condition", "Waterfront", "Area", "Latitude", "Longitude",
+        "Parcel ID")),
+    _col("As Of", type=T.DATE, aliases=("Effective Date", "Valuation Date", "As-Of Date", "As Of Date")),
+)
+
 # The Log Outcome dropdown and the Activity outcomes: a closed list (DESIGN §5).
 OUTCOMES: tuple[str, ...] = (
     "Sent", "Delivered", "Opened", "Clicked", "Bounced", "Unsubscribed", "Replied", "Spoke", "Left Voicemail",

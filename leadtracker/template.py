@@ -74,21 +74,7 @@ LEADS_ORDER: tuple[str, ...] = (
 )
 assert sorted(LEADS_ORDER) == sorted(c.name for c in schema.LEAD_COLUMNS), "LEADS_ORDER must list every column"
 
-COMPS_COLUMNS: tuple[Column, ...] = (
-    Column("Status", width=9), Column("Address", width=26), Column("City", width=14), Column("State", width=7),
-    Column("ZIP", width=8),
-    Column("Sale Price", width=12, number_format=schema.MONEY_FORMAT),
-    Column("List Price", width=12, number_format=schema.MONEY_FORMAT),
-    Column("Sale Date", width=11, number_format=schema.DATE_FORMAT),
-    Column("List Date", width=11, number_format=schema.DATE_FORMAT),
-    Column("Days on Market", width=9, number_format=schema.INTEGER_FORMAT),
-    Column("Beds", width=6), Column("Baths", width=6),
-    Column("Sq Ft", width=8, number_format="#,##0"), Column("Lot Sq Ft", width=9, number_format="#,##0"),
-    Column("Year Built", width=8, number_format=schema.INTEGER_FORMAT),
-    Column("Garage Spaces", width=8), Column("Property Type", width=12),
-    Column("Latitude", width=10, number_format="0.000000"), Column("Longitude", width=11, number_format="0.000000"),
-    Column("Distressed", width=9), Column("MLS Number", width=12),
-)
+COMPS_COLUMNS: tuple[Column, ...] = schema.COMP_COLUMNS  # the Comps sheet's headers, aliases and formats
 SETTINGS_HELP_HEADER = "What it means"
 
 PLAN_ROWS: tuple[tuple[str, int, str, str, str], ...] = (

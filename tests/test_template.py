@@ -214,10 +214,14 @@ def test_activity_sheet(wb):
 def test_comps_sheet(wb):
     ws = wb["Comps"]
     assert _headers(ws) == [
-        "Status", "Address", "City", "State", "ZIP", "Sale Price", "List Price", "Sale Date", "List Date",
-        "Days on Market", "Beds", "Baths", "Sq Ft", "Lot Sq Ft", "Year Built", "Garage Spaces", "Property Type",
-        "Latitude", "Longitude", "Distressed", "MLS Number"]
-    assert range_boundaries(ws.tables["Comps"].ref) == (1, 1, 21, 2)
+        "Status", "Address", "City", "State", "ZIP", "Sale Price", "List Price", "Original List Price", "Sale Date",
+        "Pending Date", "List Date", "Days on Market", "Beds", "Baths", "Sq Ft", "Lot Sq Ft", "Year Built", "Age",
+        "Garage Spaces", "Property Type", "Quality", "Condition", "Waterfront", "Area", "Latitude", "Longitude",
+        "Distressed", "MLS Number", "Parcel ID"]
+    assert _headers(ws) == [c.name for c in schema.COMP_COLUMNS]
+    assert range_boundaries(ws.tables["Comps"].ref) == (1, 1, 29, 2)
+    assert ws[f"{_letters(ws)['Sale Price']}2"].number_format == '"$"#,##0'
+    assert ws[f"{_letters(ws)['Sale Date']}2"].number_format == "yyyy-mm-dd"
 
 
 def test_settings_rows_for_every_spec(wb):

@@ -1,0 +1,412 @@
+"""Market areas and the adjustments that bring each comp to the subject.
+
+A market area is the neighbourhood a group of subjects shares (same property type, same as-of month, a cell of
+about 1.4 miles, or a ZIP for subjects without coordinates). For each area, from its closed sales before the as-of
+date only (../shared/reference/cma.md §2):
+
+- time: the monthly rate of a log-linear fit of price on sale month (with size, quality, age and location held
+  constant) over the last 12 months; 0 unless |t| >= 2; clipped to ±2% a month;
+- rates: a robust (Huber) regression of the log of the time-adjusted price on log living area, baths, garage, log
+  lot, year built, quality, condition and beds over 24 months, location held constant. A rate is a share of the
+  comp's price per unit of difference (a bath worth 4% of a comp's price here); living area and lot are
+  elasticities (1% more living area is worth rate_gla % more). Each rate is clipped to sane bounds and blended
+  with a rule-of-thumb grid when the area has few sales (all rule of thumb below 5 sales per rate);
+- sale-to-list: the median sale / list price of the last 6 months (12 when thin), trimmed to 0.5-1.5, which turns
+  a listing's asking price into an expected sale price.
+
+Each comp is adjusted in a fixed order (time, list-to-sale, then each feature), every step a dollar amount equal to
+the price so far times (exp(rate x (subject - comp)) - 1): the dollar lines add up exactly to the adjusted price,
+and a percentage rate stays right for a $200,000 comp and a $2,000,000 one. Multiplicative adjustments of a
+log-linear hedonic model beat dollar ones on the Seattle sales (benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .cma_select import DAYS_PER_MONTH, EARTH_MILES, chord, months_between, unit_xyz
+from .cma_data import SOLD
+from .market_trends import area_trends
+
+FEATURES = ("gla", "baths", "garage", "lot", "yb", "quality", "cond", "beds")
+ADJUSTMENT_NAMES = {"gla": "Size", "beds": "Beds", "baths": "Baths", "garage": "Garage", "lot": "Lot",
+                    "yb": "Age", "quality": "Quality", "cond": "Condition"}
+LOG_FEATURES = ("gla", "lot")  # adjusted by the log ratio (elasticities)
+# Rule-of-thumb rates and clip bounds (cma.md §2.2), as shares of price: GLA 0.40 x price per sq ft [0.15, 0.75] is
+# an elasticity of 0.40 [0.15, 0.75]; a bath 4% [0, 8%]; a garage space 3% [0, 8%]; a year of age 0.2% [0, 1%]; a
+# condition step 3% [0, 6%]; beds 0 [-3%, 3%] (living area carries them). Lot and quality grade are ours: a lot
+# elasticity of 0.05 [0, 0.25]; a quality grade step 6% [0, 25%] (a county grade step is a different build).
+FALLBACK = {"gla": 0.40, "beds": 0.0, "baths": 0.04, "garage": 0.03, "lot": 0.05, "yb": 0.002, "quality": 0.06,
+            "cond": 0.03}
+BOUNDS = {"gla": (0.15, 0.75), "beds": (-0.03, 0.03), "baths": (0.0, 0.08), "garage": (0.0, 0.08),
+          "lot": (0.0, 0.25), "yb": (0.0, 0.01), "quality": (0.0, 0.25), "cond": (0.0, 0.06)}
+
+
+@dataclass(frozen=True)
+class MarketParams:
+    cell_miles: float = 1.4
+    pool_radii: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 25.0)
+    pool_min: int = 80            # closed sales in 24 months that make a market area
+    pool_months: int = 24
+    trend_months: int = 12
+    trend_min: int = 30
+    max_monthly_rate: float = 0.02
+    slr_months: int = 6
+    slr_min: int = 5
+    huber: float = 1.5
+    iterations: int = 6
+    location_k: int = 12
+    location_weight: float = 1.0
+    location_limit: float = 0.20
+
+
+@dataclass(frozen=True)
+class Markets:
+    area_of: np.ndarray           # per subject: its row in `table`, or -1
+    table: pd.DataFrame           # per area: n, M, P, lot cap, rate_*, time rate and its evidence, SLR, trends
+    locations: tuple[object, ...] = ()  # per area: its LocationIndex, or None
+
+
+def market_areas(subjects: pd.DataFrame, comps: pd.DataFrame, params: MarketParams = MarketParams()) -> Markets:
+    """Group subjects into market areas and measure each area from the comps sold before its as-of date."""
+    n = len(subjects)
+    keys = _area_keys(subjects, params)
+    area_of = np.full(n, -1, dtype=np.int64)
+    rows: list[dict[str, object]] = []
+    if n == 0:
+        return Markets(area_of, pd.DataFrame())
+    comp_xyz = unit_xyz(np.nan_to_num(comps["lat"].to_numpy(float)), np.nan_to_num(comps["lon"].to_numpy(float)))
+    has_xy = comps["lat"].notna().to_numpy() & comps["lon"].notna().to_numpy()
+    sold = comps["status"].eq(SOLD).to_numpy()
+    dates = comps["date"].to_numpy("datetime64[ns]")
+    types = comps["type"].to_numpy(object)
+    zips = comps["zip"].to_numpy(object)
+    trees: dict[object, tuple[object, np.ndarray]] = {}
+    locations: list[object] = []
+    for key, members in pd.Series(np.arange(n)).groupby(keys, sort=True):
+        members = members.to_numpy()
+        first = subjects["as_of"].iloc[members].min().to_datetime64()
+        subject_type = key[1]
+        typed = types == subject_type if subject_type != "" else types != "Land"
+        start = first - np.timedelta64(int(params.pool_months * DAYS_PER_MONTH), "D")
+        in_time = typed & sold & (dates >= start) & (dates < first)
+        listings = typed & ~sold & ~(comps["listed"].to_numpy("datetime64[ns]") >= first)
+        where = key[2]
+        if where[0] == "cell":
+            lat = subjects["lat"].iloc[members].mean()
+            lon = subjects["lon"].iloc[members].mean()
+            pool, radius = _pool_by_radius(lat, lon, in_time & has_xy, comp_xyz, params, trees, subject_type)
+            near = _within(lat, lon, comp_xyz, radius) & listings & has_xy
+            label = f"within {radius:g} mi"
+        elif where[0] == "zip":
+            pool = np.flatnonzero(in_time & (zips == where[1]))
+            near = listings & (zips == where[1])
+            label = f"ZIP {where[1]}"
+            if len(pool) < params.trend_min:
+                pool, label = np.flatnonzero(in_time), "all comps"
+        else:
+            pool, near, label = np.flatnonzero(in_time), listings, "all comps"
+        area = measure_area(comps.iloc[pool], comps.iloc[np.flatnonzero(near)], first, params)
+        locations.append(area.pop("_location", None))
+        area.update(area_label=label, type=subject_type or "any type", as_of=first,
+                    location_weight=params.location_weight, location_limit=params.location_limit)
+        area_of[members] = len(rows)
+        rows.append(area)
+    return Markets(area_of, pd.DataFrame(rows), tuple(locations))
+
+
+def _area_keys(subjects: pd.DataFrame, params: MarketParams) -> pd.Series:
+    month = subjects["as_of"].dt.to_period("M").astype(str)
+    types = subjects["type"].fillna("")
+    cell_lat = params.cell_miles / 69.0
+    lat, lon = subjects["lat"], subjects["lon"]
+    cell_lon = cell_lat / np.cos(np.radians(lat.fillna(0).clip(-80, 80)))
+    where = []
+    for la, lo, cl, z in zip(lat, lon, cell_lon, subjects["zip"]):
+        if la == la and lo == lo:
+            where.append(("cell", f"{int(np.floor(la / cell_lat))}:{int(np.floor(lo / cl))}"))
+        elif z is not None and z == z:
+            where.append(("zip", z))
+        else:
+            where.append(("all", ""))
+    return pd.Series(list(zip(month, types, where)), index=subjects.index).set_axis(range(len(subjects)))
+
+
+def _within(lat: float, lon: float, xyz: np.ndarray, radius: float) -> np.ndarray:
+    centre = unit_xyz(np.array([lat]), np.array([lon]))[0]
+    return np.linalg.norm(xyz - centre, axis=1) <= chord(radius)
+
+
+def _pool_by_radius(lat, lon, candidates, xyz, params, trees, subject_type) -> tuple[np.ndarray, float]:
+    centre = unit_xyz(np.array([lat]), np.array([lon]))[0]
+    distance = np.linalg.norm(xyz - centre, axis=1)
+    for radius in params.pool_radii:
+        pool = np.flatnonzero(candidates & (distance <= chord(radius)))
+        if len(pool) >= params.pool_min:
+            return pool, radius
+    return np.flatnonzero(candidates & (distance <= chord(params.pool_radii[-1]))), params.pool_radii[-1]
+
+
+def measure_area(pool: pd.DataFrame, listings: pd.DataFrame, as_of: np.datetime64,
+                 params: MarketParams = MarketParams()) -> dict[str, object]:
+    """Time rate, adjustment rates, sale-to-list and trends of one market area, from sales before `as_of`."""
+    out: dict[str, object] = {"n": len(pool)}
+    prices = pool["price"].to_numpy(float)
+    months_ago = months_between(np.datetime64(as_of, "ns"), pool["date"].to_numpy("datetime64[ns]"))
+    rate, t_stat, n_trend = _time_rate(pool, months_ago, params)
+    out.update(time_rate=rate, time_t=t_stat, time_n=n_trend)
+    adjusted = prices * np.exp(rate * months_ago)
+    gla = pool["gla"].to_numpy(float)
+    M = float(np.median(adjusted)) if len(pool) else np.nan
+    P = float(np.median(adjusted / gla)) if len(pool) else np.nan
+    lots = pool["lot"].to_numpy(float)
+    out.update(M=M, P=P, lot_cap=float(2 * np.nanmedian(lots)) if np.isfinite(lots).any() else np.nan)
+    fitted, n_fit, used, location = _rates(pool, adjusted, out["lot_cap"], params)
+    out["_location"] = location
+    for feature in FEATURES:
+        fallback = FALLBACK[feature]
+        value = fitted.get(feature)
+        low, high = BOUNDS[feature]
+        if value is None or not np.isfinite(value):
+            rate_f, source = fallback, "rule of thumb"
+        else:
+            clipped = float(np.clip(value, low, high))
+            weight = float(np.clip((n_fit - 5 * used) / (25 * used), 0, 1)) if used else 0.0
+            rate_f = weight * clipped + (1 - weight) * fallback
+            source = "local sales" if weight == 1 else ("rule of thumb" if weight == 0 else "local sales + rule of thumb")
+        out[f"rate_{feature}"] = rate_f
+        out[f"source_{feature}"] = source
+    out.update(_sale_to_list(pool, months_ago, params))
+    out.update(area_trends(pool, listings, as_of))
+    return out
+
+
+def _location_terms(pool: pd.DataFrame) -> list[np.ndarray]:
+    """Location held constant: x, y (miles from the pool's centre) and their squares and product."""
+    lat, lon = pool["lat"].to_numpy(float), pool["lon"].to_numpy(float)
+    if len(pool) < 30 or np.isnan(lat).mean() > 0.2 or np.isnan(lon).mean() > 0.2:
+        return []
+    lat0, lon0 = np.nanmean(lat), np.nanmean(lon)
+    y = np.nan_to_num((lat - lat0) * 69.0)
+    x = np.nan_to_num((lon - lon0) * 69.0 * np.cos(np.radians(lat0)))
+    terms = [x, y, x * x, y * y, x * y]
+    return [t for t in terms if np.std(t) > 1e-9]
+
+
+def _area_dummies(pool: pd.DataFrame) -> list[np.ndarray]:
+    counts = pool["area"].value_counts()
+    big = counts[counts >= 10].index
+    if len(big) < 2:
+        return []
+    return [(pool["area"].to_numpy(object) == a).astype(float) for a in big[1:]]
+
+
+def _design(pool: pd.DataFrame, names: tuple[str, ...], lot_cap: float) -> tuple[list[str], list[np.ndarray]]:
+    """Columns present in 80% of the pool and varying; gaps filled with the median."""
+    used, columns = [], []
+    for name in names:
+        values = pool[name].to_numpy(float).copy()
+        if name == "lot" and np.isfinite(lot_cap):
+            values = np.minimum(values, lot_cap)
+        if name in LOG_FEATURES:
+            values = np.log(values)
+        known = np.isfinite(values)
+        if not len(values) or known.mean() < 0.8 or np.std(values[known]) < 1e-9:
+            continue
+        values[~known] = np.nanmedian(values)
+        used.append(name)
+        columns.append(values)
+    return used, columns
+
+
+def huber_fit(X: np.ndarray, y: np.ndarray, c: float = 1.5, iterations: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Robust least squares (Huber weights by IRLS); returns coefficients and their standard errors."""
+    w = np.ones(len(y))
+    beta = np.zeros(X.shape[1])
+    for _ in range(iterations):
+        sw = np.sqrt(w)
+        beta, *_ = np.linalg.lstsq(X * sw[:, None], y * sw, rcond=None)
+        resid = y - X @ beta
+        scale = 1.4826 * np.median(np.abs(resid - np.median(resid))) or 1.0
+        u = np.abs(resid) / (c * scale)
+        w = np.where(u <= 1, 1.0, 1.0 / np.maximum(u, 1e-12))
+    resid = y - X @ beta
+    dof = max(len(y) - X.shape[1], 1)
+    sigma2 = float(np.sum(w * resid**2) / dof)
+    try:
+        cov = sigma2 * np.linalg.inv((X * w[:, None]).T @ X)
+        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    except np.linalg.LinAlgError:
+        se = np.full(X.shape[1], np.inf)
+    return beta, se
+
+
+def _time_rate(pool: pd.DataFrame, months_ago: np.ndarray, params: MarketParams) -> tuple[float, float, int]:
+    recent = months_ago <= params.trend_months
+    n = int(recent.sum())
+    if n < params.trend_min:
+        return 0.0, 0.0, n
+    part = pool[recent]
+    used, columns = _design(part, ("gla", "quality", "yb", "baths"), np.nan)
+    X = np.column_stack([np.ones(n), -months_ago[recent], *columns, *_location_terms(part), *_area_dummies(part)])
+    if n <= X.shape[1] + 5:
+        return 0.0, 0.0, n
+    beta, se = huber_fit(X, np.log(part["price"].to_numpy(float)), params.huber, params.iterations)
+    t = float(beta[1] / se[1]) if se[1] > 0 else 0.0
+    if not np.isfinite(t) or abs(t) < 2:
+        return 0.0, t if np.isfinite(t) else 0.0, n
+    return float(np.clip(beta[1], -params.max_monthly_rate, params.max_monthly_rate)), t, n
+
+
+def _rates(pool: pd.DataFrame, adjusted: np.ndarray, lot_cap: float,
+           params: MarketParams) -> tuple[dict[str, float], int, int, object]:
+    n = len(pool)
+    used, columns = _design(pool, FEATURES, lot_cap)
+    if n < 10 or not used:
+        return {}, n, len(FEATURES), None
+    X = np.column_stack([np.ones(n), *columns, *_location_terms(pool), *_area_dummies(pool)])
+    if n <= X.shape[1] + 5:
+        return {}, n, len(used), None
+    y = np.log(adjusted)
+    beta, _ = huber_fit(X, y, params.huber, params.iterations)
+    # what is left once the home itself is priced: location, plus noise that the nearest sales average out
+    home = np.column_stack(columns) @ beta[1:len(used) + 1]
+    location = LocationIndex.build(pool, y - home - np.median(y - home), params.location_k)
+    return {name: float(beta[i + 1]) for i, name in enumerate(used)}, n, len(used), location
+
+
+class LocationIndex:
+    """How much more (or less) homes sell for around a point than the same home elsewhere in the area: the mean of
+    the price left unexplained by the home's facts over the nearest sales (log scale)."""
+
+    def __init__(self, xyz: np.ndarray, residual: np.ndarray, k: int) -> None:
+        from scipy.spatial import cKDTree
+
+        self.tree = cKDTree(xyz)
+        self.residual = residual
+        self.k = min(k, len(residual) - 1)
+
+    @classmethod
+    def build(cls, pool: pd.DataFrame, residual: np.ndarray, k: int) -> "LocationIndex | None":
+        lat, lon = pool["lat"].to_numpy(float), pool["lon"].to_numpy(float)
+        ok = np.isfinite(lat) & np.isfinite(lon)
+        if ok.sum() < 2 * k:
+            return None
+        return cls(unit_xyz(lat[ok], lon[ok]), residual[ok], k)
+
+    def level(self, lat: np.ndarray, lon: np.ndarray, skip_self: bool) -> np.ndarray:
+        """Location level at each point (NaN without coordinates); a point that is itself a sale of the pool is
+        left out of its own average."""
+        out = np.full(len(lat), np.nan)
+        ok = np.isfinite(lat) & np.isfinite(lon)
+        if not ok.any():
+            return out
+        k = self.k + 1 if skip_self else self.k
+        distance, index = self.tree.query(unit_xyz(lat[ok], lon[ok]), k=k)
+        if skip_self:
+            own = distance[:, 0] < 1e-12
+            index = np.where(own[:, None], index[:, 1:], index[:, :-1])
+        out[ok] = self.residual[index].mean(axis=1)
+        return out
+
+
+def _sale_to_list(pool: pd.DataFrame, months_ago: np.ndarray, params: MarketParams) -> dict[str, object]:
+    ratio = (pool["price"] / pool["list"]).to_numpy(float)
+    ratio_orig = (pool["price"] / pool["olp"]).to_numpy(float)
+    dom = pool["dom"].to_numpy(float)
+    out: dict[str, object] = {"slr": np.nan, "slr_orig": np.nan, "slr_n": 0, "dom_median": np.nan}
+    for months in (params.slr_months, 12, params.pool_months):
+        recent = months_ago <= months
+        ok = recent & (ratio >= 0.5) & (ratio <= 1.5)
+        if ok.sum() >= params.slr_min:
+            out.update(slr=float(np.median(ratio[ok])), slr_n=int(ok.sum()), slr_months=months)
+            ok_orig = recent & (ratio_orig >= 0.5) & (ratio_orig <= 1.5)
+            if ok_orig.sum() >= params.slr_min:
+                out["slr_orig"] = float(np.median(ratio_orig[ok_orig]))
+            break
+    for months in (params.slr_months, 12, params.pool_months):
+        known = (months_ago <= months) & np.isfinite(dom)
+        if known.sum() >= params.slr_min:
+            out["dom_median"] = float(np.median(dom[known]))
+            break
+    return out
+
+
+def adjust(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame, markets: Markets) -> pd.DataFrame:
+    """One line per chosen comp: its price, each dollar adjustment, the adjusted price and net/gross shares."""
+    if pairs.empty:
+        return pairs.assign(**{c: pd.Series(dtype=float) for c in LINE_COLUMNS})
+    s, c = pairs["s"].to_numpy(), pairs["c"].to_numpy()
+    area = markets.area_of[s]
+    table = markets.table
+    get = {name: table[name].to_numpy(float)[area] for name in
+           ["time_rate", "slr", "slr_orig", "dom_median", "lot_cap"] + [f"rate_{f}" for f in FEATURES]}
+    listing = pairs["listing"].to_numpy(bool)
+    as_of = subjects["as_of"].to_numpy("datetime64[ns]")[s]
+    sale_date = comps["date"].to_numpy("datetime64[ns]")[c]
+    contract = comps["pend"].to_numpy("datetime64[ns]")[c]
+    contract = np.where(np.isnat(contract), sale_date - np.timedelta64(30, "D"), contract)
+    price = np.where(listing, comps["list"].to_numpy(float)[c], comps["price"].to_numpy(float)[c])
+    months = np.where(listing, 0.0, np.maximum(months_between(as_of, contract), 0.0))
+    running = price.copy()
+    time_adj = np.where(listing, 0.0, running * (np.exp(get["time_rate"] * months) - 1.0))
+    running = running + time_adj
+    # listings: asking price x the area's sale-to-list ratio; stale ones (DOM > 1.5 x the median) lose another 1%
+    # per 30 days beyond the median, at most 5%
+    dom = comps["dom"].to_numpy(float)[c]
+    excess = np.clip((dom - get["dom_median"]) / 30.0, 0, 5)
+    stale = np.where(dom > 1.5 * get["dom_median"], np.floor(excess) * 0.01, 0.0)
+    factor = get["slr"] * (1 - np.nan_to_num(stale))
+    usable = ~listing | np.isfinite(factor)
+    listing_adj = np.where(listing & usable, running * (np.nan_to_num(factor, nan=1.0) - 1.0), 0.0)
+    running = running + listing_adj
+    lines = pairs.copy()
+    lines["price"] = price
+    lines["time_months"] = months
+    lines["adj_time"] = time_adj
+    lines["adj_listing"] = np.where(usable, listing_adj, np.nan)
+    gross = np.abs(time_adj) + np.abs(listing_adj)
+    gap = np.nan_to_num(_location_gap(pairs, subjects, comps, markets))
+    location_adj = running * (np.exp(gap) - 1.0)
+    running = running + location_adj
+    lines["adj_location"] = location_adj
+    gross = gross + np.abs(location_adj)
+    for feature in FEATURES:
+        sv = subjects[feature].to_numpy(float)[s]
+        cv = comps[feature].to_numpy(float)[c]
+        if feature == "lot":
+            sv, cv = np.fmin(sv, get["lot_cap"]), np.fmin(cv, get["lot_cap"])
+        gap = np.log(sv / cv) if feature in LOG_FEATURES else sv - cv
+        amount = np.nan_to_num(running * (np.exp(get[f"rate_{feature}"] * gap) - 1.0))
+        lines[f"adj_{feature}"] = amount
+        running = running + amount
+        gross = gross + np.abs(amount)
+    lines["adjusted"] = np.where(usable, running, np.nan)
+    lines["net_pct"] = (running - price) / price
+    lines["gross_pct"] = gross / price
+    lines["usable"] = usable
+    return lines
+
+
+def _location_gap(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame, markets: Markets) -> np.ndarray:
+    """Log location level of the subject minus that of the comp, per pair, from the subject's area index."""
+    s, c = pairs["s"].to_numpy(), pairs["c"].to_numpy()
+    area = markets.area_of[s]
+    gap = np.zeros(len(pairs))
+    weight, limit = markets.table["location_weight"].to_numpy(float), markets.table["location_limit"].to_numpy(float)
+    for a in np.unique(area[area >= 0]):
+        index = markets.locations[a] if a < len(markets.locations) else None
+        if index is None:
+            continue
+        rows = np.flatnonzero(area == a)
+        here = index.level(subjects["lat"].to_numpy(float)[s[rows]], subjects["lon"].to_numpy(float)[s[rows]], False)
+        there = index.level(comps["lat"].to_numpy(float)[c[rows]], comps["lon"].to_numpy(float)[c[rows]], True)
+        gap[rows] = np.clip(weight[a] * (here - there), -limit[a], limit[a])
+    return gap
+
+
+LINE_COLUMNS = ("price", "time_months", "adj_time", "adj_listing", "adj_location", *(f"adj_{f}" for f in FEATURES), "adjusted",
+                "net_pct", "gross_pct")
