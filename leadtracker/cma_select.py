@@ -78,10 +78,10 @@ class Arrays:
             series = frame[name]
             if name in ("date", "pend", "listed", "as_of"):
                 setattr(self, name, series.to_numpy(dtype="datetime64[ns]"))
-            elif series.dtype == object:
-                setattr(self, name, series.to_numpy(dtype=object))
+            elif name in NUMERIC:
+                setattr(self, name, pd.to_numeric(series, errors="coerce").to_numpy(dtype=float))
             else:
-                setattr(self, name, series.to_numpy(dtype=float))
+                setattr(self, name, series.astype(object).where(series.notna(), None).to_numpy(dtype=object))
         self.n = len(frame)
 
 
