@@ -194,7 +194,15 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
     }, index=raw.index)
     problems: list[tuple[str, str]] = []
     bad_time = frame["_ts"].isna() & has_key
-    bad_outcome = outcome.isna() & has_key
+    # Rows an import writes (Source "import", no Outcome) record where a lead's values came from: not touches.
+    # Only rows without a known outcome can be such records, so only those are read (ledgers run to 500k rows).
+    no_outcome = outcome.isna() & has_key
+    is_record = pd.Series(False, index=raw.index)
+    if no_outcome.any():
+        rows = no_outcome.index[no_outcome]
+        source = parse_column(ValueType.TEXT, raw.loc[rows, "Source"], "Source").values
+        is_record[rows] = (source.str.casefold().eq("import") & ~nonblank(raw.loc[rows, "Outcome"])).to_numpy()
+    bad_outcome = no_outcome & ~is_record
     for row in frame.index[bad_time]:
         problems.append((keys[row], f"Activity row {row}: Timestamp {show(raw.at[row, 'Timestamp'])} is not a "
                                     "date; row ignored"))
@@ -209,7 +217,7 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
         sample = ", ".join(sorted(set(distinct_keys[distinct_unknown]))[:5])
         messages.append(f"Activity: {int(unknown.sum())} row(s) name a Lead ID that is not on Leads "
                         f"(for example {sample}); they are kept and ignored.")
-    usable = frame[has_key & ~bad_time & ~bad_outcome]
+    usable = frame[has_key & ~bad_time & ~bad_outcome & ~is_record]
     return classify_activity(usable), problems, messages
 
 
