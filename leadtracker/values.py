@@ -78,14 +78,13 @@ def _kinds(series: pd.Series) -> pd.Series:
 
 
 def _strings(series: pd.Series, kinds: pd.Series) -> pd.Series:
-    """The stripped text of the string cells (NaN elsewhere)."""
-    is_text = kinds == K_STR
-    if is_text.all():
-        return series.str.strip()
-    text = pd.Series(np.nan, index=series.index, dtype=object)
-    if is_text.any():
-        text[is_text] = series[is_text].str.strip()
-    return text
+    """The stripped text of the string cells (NaN elsewhere), as an object column."""
+    values = series.to_numpy(dtype=object)
+    rows = np.flatnonzero(kinds.to_numpy() == K_STR)
+    text = np.full(len(values), np.nan, dtype=object)
+    if len(rows):
+        text[rows] = np.fromiter((value.strip() for value in values[rows]), dtype=object, count=len(rows))
+    return pd.Series(text, index=series.index, dtype=object)
 
 
 def _blank(series: pd.Series, kinds: pd.Series, text: pd.Series) -> pd.Series:
