@@ -219,3 +219,19 @@ def test_sync_email_log_button_brings_a_log_into_activity(demo, tmp_path):
     assert added["Lead ID"] == lead_id and added["Channel"] == "Email"
     again = ribbon.on_click("sync_email", book=book, today=TODAY, ask_files=_choose(log))
     assert len(book.sheets["Activity"].table()) == before + 1 and "duplicate  1" in again
+
+
+def test_import_comps_adds_what_the_cli_adds(demo, tmp_path):
+    sample = tmp_path / "sold.csv"
+    sample.write_text(SAMPLES["import_comps"], encoding="utf-8")
+    cli_copy = tmp_path / "cli.xlsx"
+    shutil.copy(demo, cli_copy)
+    book = book_from_xlsx(demo)
+    comps_before = len(book.sheets["Comps"].table())
+    assert main(["import-comps", str(sample), "--into", str(cli_copy)]) == 0
+    message = ribbon.on_click("import_comps", book=book, today=TODAY, ask_files=_choose(sample))
+    assert book.app.alerts[0]["mode"] == "info", message
+    expected = openpyxl.load_workbook(cli_copy, data_only=True)["Comps"]
+    got = book.sheets["Comps"].table()
+    assert normalised(got) == normalised(expected.iter_rows(values_only=True))
+    assert len(got) == comps_before + 1 and "14 Birch Ln" in got[-1]
