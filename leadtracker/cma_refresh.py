@@ -239,16 +239,13 @@ def cma_sheet(run: CmaRun, subjects: pd.DataFrame, lead_ids: pd.Series, today: p
 
 
 def _value_notes(values: pd.DataFrame, run: CmaRun) -> np.ndarray:
-    low = values["low"].map(lambda v: f"${v:,.0f}")
-    mid = values["mid"].map(lambda v: f"${v:,.0f}")
-    high = values["high"].map(lambda v: f"${v:,.0f}")
-    confidence = (values["confidence"] * 100).round().astype(int).astype(str)
-    comps = values["n_sold"].astype(int).astype(str) + " sold"
-    listings = values["n_listings"].fillna(0).astype(int)
-    comps = comps + np.where(listings > 0, " + " + listings.astype(str) + " listing(s)", "")
-    text = ("Low " + low + " · Mid " + mid + " · High " + high + " · confidence " + confidence + "% · weighted "
-            "average of " + comps + "; range ±" + (values["half_width"] * 100).round(1).astype(str) + "%")
-    return text.to_numpy(object)
+    notes = []
+    for row in values.itertuples():
+        listings = int(row.n_listings) if row.n_listings == row.n_listings else 0
+        comps = f"{int(row.n_sold)} sold" + (f" + {listings} listing{'s' if listings != 1 else ''}" if listings else "")
+        notes.append(f"Low ${row.low:,.0f} · Mid ${row.mid:,.0f} · High ${row.high:,.0f} · confidence "
+                     f"{row.confidence:.0%} · weighted average of {comps}; range ±{row.half_width:.1%}")
+    return np.array(notes, dtype=object)
 
 
 def _rates_text(markets: pd.DataFrame) -> list[str]:
