@@ -56,6 +56,7 @@ SHEET_PLAN = "Plan"
 SHEET_TODAY = "Today"
 SHEET_DASHBOARD = "Dashboard"
 SHEET_CMA = "CMA"
+SHEET_STORIES = "Stories"
 
 INPUT_SHEETS = (SHEET_LEADS, SHEET_ACTIVITY, SHEET_COMPS, SHEET_SETTINGS)
 TOOL_SHEETS = (SHEET_TODAY, SHEET_DASHBOARD, SHEET_CMA)
@@ -208,6 +209,13 @@ PLAN_COLUMNS: tuple[Column, ...] = (
     _col("Template", width=14),
 )
 
+# Stories: short, anonymised accounts of owners the agent has helped, for the Day 6 letter (one row each).
+STORY_COLUMNS: tuple[Column, ...] = (
+    _col("Title", aliases=("Headline", "Situation"), width=28),
+    _col("Story", aliases=("Text", "Success Story", "What Happened"), width=90),
+    _col("Use", type=T.FLAG, aliases=("Use In Letters", "Active", "Include"), width=8),
+)
+
 SETTINGS_COLUMNS: tuple[Column, ...] = (
     _col("Setting", aliases=("Name", "Key"), width=28),
     _col("Value", width=40),
@@ -289,8 +297,10 @@ SUBJECT_COLUMNS: tuple[Column, ...] = (
 OUTCOMES: tuple[str, ...] = (
     "Sent", "Delivered", "Opened", "Clicked", "Bounced", "Unsubscribed", "Replied", "Spoke", "Left Voicemail",
     "No Answer", "Wrong Number", "Returned Mail", "Meeting Set", "Met", "Not Ready", "Not Interested",
-    "Do Not Contact", "Listed", "Under Contract", "Closed", "Lost",
+    "Do Not Contact", "Listed", "Under Contract", "Closed", "Lost", "Text Consent", "Opted Out", "DNC Checked",
 )
+# Outcomes that record what the agent knew (consents, opt-outs, Do Not Call checks): never a touch or a step.
+RECORD_OUTCOMES: tuple[str, ...] = ("Text Consent", "Opted Out", "DNC Checked")
 CHANNELS: tuple[str, ...] = ("Call", "Text", "Email", "Letter", "Meeting")
 STAGES: tuple[str, ...] = (
     "New", "Cadence", "Engaged", "Meeting Set", "Nurture", "Paused", "Listed", "Redemption", "Sale Passed",

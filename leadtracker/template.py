@@ -32,7 +32,7 @@ TEMPLATE_PATH = resources.files("workbook_templates") / "tracker.xlsx"
 WORKBOOK_TITLE = "Preforeclosure Lead Tracker"
 SHEET_ORDER = (
     schema.SHEET_LEADS, schema.SHEET_ACTIVITY, schema.SHEET_COMPS, schema.SHEET_SETTINGS, schema.SHEET_PLAN,
-    schema.SHEET_TODAY, schema.SHEET_DASHBOARD, schema.SHEET_CMA,
+    schema.SHEET_STORIES, schema.SHEET_TODAY, schema.SHEET_DASHBOARD, schema.SHEET_CMA,
 )
 VALIDATION_LAST_ROW = 20000
 COMMENT_AUTHOR = "Lead Tracker"
@@ -108,6 +108,7 @@ def build_tracker_template(path: str | Path) -> None:
     _build_comps(wb[schema.SHEET_COMPS])
     _build_settings(wb[schema.SHEET_SETTINGS])
     _build_plan(wb[schema.SHEET_PLAN])
+    _build_stories(wb[schema.SHEET_STORIES])
     for name in schema.TOOL_SHEETS:
         _build_tool_sheet(wb[name])
     wb.active = 0
@@ -235,6 +236,20 @@ def _build_plan(ws: Worksheet) -> None:
     for col in (1, 2, 3):
         ws.cell(row=1, column=col).comment = _comment(PLAN_NOTE)
     ws.freeze_panes = "A2"
+
+
+STORIES_NOTE = ("Success stories for the Day 6 letter: a few sentences each about an owner you helped, with names, "
+                "addresses and anything else that could identify them left out. Letters include up to two; a row "
+                "with Use = No is skipped.")
+
+
+def _build_stories(ws: Worksheet) -> None:
+    _write_table(ws, "Stories", list(schema.STORY_COLUMNS))
+    for cell in ws[1]:
+        _style_header(cell, Kind.INPUT)
+        cell.comment = _comment(STORIES_NOTE)
+    ws.freeze_panes = "A2"
+    _list_validation(ws, [get_column_letter(3)], YES_NO, "Use", "No keeps the story out of letters.")
 
 
 def _build_tool_sheet(ws: Worksheet) -> None:

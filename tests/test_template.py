@@ -80,7 +80,8 @@ def _records(ws) -> list[dict[str, object]]:
 
 
 def test_sheets_in_order_with_leads_active(wb):
-    assert wb.sheetnames == ["Leads", "Activity", "Comps", "Settings", "Plan", "Today", "Dashboard", "CMA"]
+    assert wb.sheetnames == ["Leads", "Activity", "Comps", "Settings", "Plan", "Stories", "Today", "Dashboard",
+                             "CMA"]
     assert wb.active.title == "Leads"
     assert wb.properties.title == "Preforeclosure Lead Tracker"
 
@@ -271,6 +272,15 @@ def test_plan_rows(wb):
     assert range_boundaries(ws.tables["Plan"].ref) == (1, 1, 5, 10)
     notes = " ".join(c.comment.text for c in ws[1] if c.comment)
     assert "edit" in notes and "Day" in notes and "Channels" in notes
+
+
+def test_stories_sheet(wb):
+    ws = wb["Stories"]
+    assert _headers(ws) == ["Title", "Story", "Use"]
+    assert range_boundaries(ws.tables["Stories"].ref) == (1, 1, 3, 2)
+    assert "Day 6" in ws["B1"].comment.text and "left out" in ws["B1"].comment.text
+    dv, first, last = _validations_by_column(ws)["C"][0]
+    assert _list_values(dv) == ["Yes", "No"] and (first, last) == (2, 20000)
 
 
 @pytest.mark.parametrize("name", ["Today", "Dashboard", "CMA"])
