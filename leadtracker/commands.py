@@ -27,10 +27,12 @@ class RefreshReport:
 
 
 def open_store(target: str, read_only: bool = False) -> Store:
-    """The store for a command-line target: a path to an .xlsx workbook (Google Sheets come later)."""
-    if target.startswith("gsheet:"):
-        raise UsageError("Google Sheets targets (gsheet:...) are not available in this version yet; "
-                         "use a path to an .xlsx workbook.")
+    """The store for a command-line target: a path to an .xlsx workbook, or gsheet:<key or link> for a shared
+    Google Sheet (credentials from LEADTRACKER_GOOGLE_CREDENTIALS; see sync/gsheet_store.py)."""
+    if str(target).startswith("gsheet:"):
+        from sync.gsheet_store import open_gsheet
+
+        return open_gsheet(str(target), read_only=read_only)
     from .xlsx_store import XlsxStore
 
     return XlsxStore(target, read_only=read_only)

@@ -1,5 +1,6 @@
 """One contract every store passes: read a sheet as a table; fill cells; write computed columns by Lead ID;
-append rows idempotently; replace a tool-owned sheet; commit. Run on MemoryStore and on XlsxStore (a real file)."""
+append rows idempotently; replace a tool-owned sheet; commit. Run on MemoryStore, XlsxStore (a real file), the
+xlwings store, and the Google Sheets store (against the local fake of the Sheets API)."""
 
 from __future__ import annotations
 
@@ -78,8 +79,40 @@ class XlwingsCase:
         return XlwingsStore(store.book)
 
 
-@pytest.fixture(params=[MemoryCase(), XlsxCase(), XlsxOpenpyxlReadCase(), XlwingsCase()],
-                ids=["memory", "xlsx", "xlsx-openpyxl", "xlwings"])
+class GsheetCase:
+    """A Google Sheet through the Sheets API store, served by the local fake of the API over real HTTP."""
+
+    def make(self, tmp_path):
+        from fake_sheets import SERVICE_ACCOUNT, gsheet_store, service_account_file, shared_fake
+
+        fake = shared_fake()
+        key = fake.create("Contract", SHEETS, editors=[SERVICE_ACCOUNT])
+        return gsheet_store(fake, key, service_account_file(fake, tmp_path))
+
+    def reopen(self, store, tmp_path):
+        from fake_sheets import gsheet_store, service_account_file, shared_fake
+
+        fake = shared_fake()
+        return gsheet_store(fake, store.key, service_account_file(fake, tmp_path))
+
+
+class XlsxPatchCase(XlsxCase):
+    """The same file saved by PatchingXlsxStore (only the changed cells rewritten; falls back to XlsxStore)."""
+
+    def make(self, tmp_path):
+        from leadtracker.xlsx_patch import PatchingXlsxStore
+
+        return PatchingXlsxStore(super().make(tmp_path).path)
+
+    def reopen(self, store, tmp_path):
+        from leadtracker.xlsx_patch import PatchingXlsxStore
+
+        return PatchingXlsxStore(store.path)
+
+
+@pytest.fixture(params=[MemoryCase(), XlsxCase(), XlsxOpenpyxlReadCase(), XlwingsCase(), GsheetCase(),
+                        XlsxPatchCase()],
+                ids=["memory", "xlsx", "xlsx-openpyxl", "xlwings", "gsheet", "xlsx-patch"])
 def case(request):
     return request.param
 
