@@ -1,7 +1,7 @@
 """Market areas and the adjustments that bring each comp to the subject.
 
 A market area is the neighbourhood a group of subjects shares (same property type, same as-of month, a cell of
-about 1.4 miles, or a ZIP for subjects without coordinates). For each area, from its closed sales before the as-of
+about 2 miles, or a ZIP for subjects without coordinates). For each area, from its closed sales before the as-of
 date only (../shared/reference/cma.md §2):
 
 - time: the monthly rate of a log-linear fit of price on sale month (with size, quality, age and location held
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cma_select import DAYS_PER_MONTH, EARTH_MILES, chord, months_between, unit_xyz
+from .cma_select import DAYS_PER_MONTH, chord, chord_to_miles, months_between, unit_xyz
 from .cma_data import SOLD
 from .market_trends import area_trends
 
@@ -45,11 +45,34 @@ BOUNDS = {"gla": (0.15, 0.75), "beds": (-0.03, 0.03), "baths": (0.0, 0.08), "gar
           "lot": (0.0, 0.25), "yb": (0.0, 0.01), "quality": (0.0, 0.25), "cond": (0.0, 0.06)}
 
 
+POOL_COLUMNS = ("price", "list", "olp", "date", "dom", "gla", "lot", "lat", "lon", "area", "status", *FEATURES)
+
+
+class Cols(dict):
+    """A pool of comps as numpy columns: market areas are measured thousands of times, and plain arrays cost a
+    fraction of DataFrame indexing."""
+
+    @classmethod
+    def of(cls, frame: "pd.DataFrame | Cols", index: np.ndarray | None = None) -> "Cols":
+        if isinstance(frame, Cols):
+            return frame if index is None else frame.take(index)
+        arrays = {name: frame[name].to_numpy() for name in dict.fromkeys(POOL_COLUMNS) if name in frame}
+        out = cls(arrays)
+        return out if index is None else out.take(index)
+
+    def take(self, rows: np.ndarray) -> "Cols":
+        return Cols({name: values[rows] for name, values in self.items()})
+
+    def __len__(self) -> int:
+        return len(next(iter(self.values()))) if dict.__len__(self) else 0
+
+
 @dataclass(frozen=True)
 class MarketParams:
-    cell_miles: float = 1.4
+    cell_miles: float = 2.0
     pool_radii: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 25.0)
     pool_min: int = 80            # closed sales in 24 months that make a market area
+    pool_cap: int = 500           # at most the nearest this many
     pool_months: int = 24
     trend_months: int = 12
     trend_min: int = 30
@@ -57,7 +80,7 @@ class MarketParams:
     slr_months: int = 6
     slr_min: int = 5
     huber: float = 1.5
-    iterations: int = 6
+    iterations: int = 4
     location_k: int = 12
     location_weight: float = 1.0
     location_limit: float = 0.20
@@ -82,34 +105,43 @@ def market_areas(subjects: pd.DataFrame, comps: pd.DataFrame, params: MarketPara
     has_xy = comps["lat"].notna().to_numpy() & comps["lon"].notna().to_numpy()
     sold = comps["status"].eq(SOLD).to_numpy()
     dates = comps["date"].to_numpy("datetime64[ns]")
+    listed = comps["listed"].to_numpy("datetime64[ns]")
     types = comps["type"].to_numpy(object)
     zips = comps["zip"].to_numpy(object)
-    trees: dict[object, tuple[object, np.ndarray]] = {}
+    columns = Cols.of(comps)
+    masks: dict[tuple[object, object], tuple[np.ndarray, np.ndarray]] = {}
+    trees: dict[tuple[object, object], tuple[object, np.ndarray, object, np.ndarray]] = {}
     locations: list[object] = []
     for key, members in pd.Series(np.arange(n)).groupby(keys, sort=True):
         members = members.to_numpy()
         first = subjects["as_of"].iloc[members].min().to_datetime64()
         subject_type = key[1]
-        typed = types == subject_type if subject_type != "" else types != "Land"
-        start = first - np.timedelta64(int(params.pool_months * DAYS_PER_MONTH), "D")
-        in_time = typed & sold & (dates >= start) & (dates < first)
-        listings = typed & ~sold & ~(comps["listed"].to_numpy("datetime64[ns]") >= first)
+        if (first, subject_type) not in masks:
+            typed = types == subject_type if subject_type != "" else types != "Land"
+            start = first - np.timedelta64(int(params.pool_months * DAYS_PER_MONTH), "D")
+            masks[(first, subject_type)] = (typed & sold & (dates >= start) & (dates < first),
+                                            typed & ~sold & ~(listed >= first))
+        in_time, listings = masks[(first, subject_type)]
         where = key[2]
         if where[0] == "cell":
-            lat = subjects["lat"].iloc[members].mean()
-            lon = subjects["lon"].iloc[members].mean()
-            pool, radius = _pool_by_radius(lat, lon, in_time & has_xy, comp_xyz, params, trees, subject_type)
-            near = _within(lat, lon, comp_xyz, radius) & listings & has_xy
+            if (first, subject_type) not in trees:
+                trees[(first, subject_type)] = (*_tree(comp_xyz, in_time & has_xy), *_tree(comp_xyz, listings & has_xy))
+            sold_tree, sold_index, listing_tree, listing_index = trees[(first, subject_type)]
+            centre = unit_xyz(np.array([subjects["lat"].iloc[members].mean()]),
+                              np.array([subjects["lon"].iloc[members].mean()]))[0]
+            pool, radius = _pool_by_radius(centre, sold_tree, sold_index, params)
+            near = (listing_index[listing_tree.query_ball_point(centre, r=chord(radius))]
+                    if listing_tree is not None else np.array([], dtype=np.int64))
             label = f"within {radius:g} mi"
         elif where[0] == "zip":
             pool = np.flatnonzero(in_time & (zips == where[1]))
-            near = listings & (zips == where[1])
+            near = np.flatnonzero(listings & (zips == where[1]))
             label = f"ZIP {where[1]}"
             if len(pool) < params.trend_min:
                 pool, label = np.flatnonzero(in_time), "all comps"
         else:
-            pool, near, label = np.flatnonzero(in_time), listings, "all comps"
-        area = measure_area(comps.iloc[pool], comps.iloc[np.flatnonzero(near)], first, params)
+            pool, near, label = np.flatnonzero(in_time), np.flatnonzero(listings), "all comps"
+        area = measure_area(columns.take(pool), columns.take(near), first, params)
         locations.append(area.pop("_location", None))
         area.update(area_label=label, type=subject_type or "any type", as_of=first,
                     location_weight=params.location_weight, location_limit=params.location_limit)
@@ -135,34 +167,43 @@ def _area_keys(subjects: pd.DataFrame, params: MarketParams) -> pd.Series:
     return pd.Series(list(zip(month, types, where)), index=subjects.index).set_axis(range(len(subjects)))
 
 
-def _within(lat: float, lon: float, xyz: np.ndarray, radius: float) -> np.ndarray:
-    centre = unit_xyz(np.array([lat]), np.array([lon]))[0]
-    return np.linalg.norm(xyz - centre, axis=1) <= chord(radius)
+def _tree(xyz: np.ndarray, mask: np.ndarray) -> tuple[object, np.ndarray]:
+    from scipy.spatial import cKDTree
+
+    index = np.flatnonzero(mask)
+    return (cKDTree(xyz[index]) if len(index) else None), index
 
 
-def _pool_by_radius(lat, lon, candidates, xyz, params, trees, subject_type) -> tuple[np.ndarray, float]:
-    centre = unit_xyz(np.array([lat]), np.array([lon]))[0]
-    distance = np.linalg.norm(xyz - centre, axis=1)
+def _pool_by_radius(centre: np.ndarray, tree, index: np.ndarray, params: MarketParams) -> tuple[np.ndarray, float]:
+    """The closed sales of the first radius of the ladder that holds `pool_min` of them, at most the `pool_cap`
+    nearest; with none that large, those within the widest radius."""
+    if tree is None:
+        return np.array([], dtype=np.int64), params.pool_radii[-1]
+    k = min(params.pool_cap, len(index))
+    distance, found = tree.query(centre, k=k)
+    distance, found = np.atleast_1d(distance), np.atleast_1d(found)
+    miles = chord_to_miles(distance)
     for radius in params.pool_radii:
-        pool = np.flatnonzero(candidates & (distance <= chord(radius)))
-        if len(pool) >= params.pool_min:
-            return pool, radius
-    return np.flatnonzero(candidates & (distance <= chord(params.pool_radii[-1]))), params.pool_radii[-1]
+        inside = miles <= radius
+        if inside.sum() >= params.pool_min:
+            return index[found[inside]], radius
+    return index[found[miles <= params.pool_radii[-1]]], params.pool_radii[-1]
 
 
 def measure_area(pool: pd.DataFrame, listings: pd.DataFrame, as_of: np.datetime64,
                  params: MarketParams = MarketParams()) -> dict[str, object]:
     """Time rate, adjustment rates, sale-to-list and trends of one market area, from sales before `as_of`."""
+    pool, listings = Cols.of(pool), Cols.of(listings)
     out: dict[str, object] = {"n": len(pool)}
-    prices = pool["price"].to_numpy(float)
-    months_ago = months_between(np.datetime64(as_of, "ns"), pool["date"].to_numpy("datetime64[ns]"))
+    prices = np.asarray(pool["price"], float)
+    months_ago = months_between(np.datetime64(as_of, "ns"), np.asarray(pool["date"], "datetime64[ns]"))
     rate, t_stat, n_trend = _time_rate(pool, months_ago, params)
     out.update(time_rate=rate, time_t=t_stat, time_n=n_trend)
     adjusted = prices * np.exp(rate * months_ago)
-    gla = pool["gla"].to_numpy(float)
+    gla = np.asarray(pool["gla"], float)
     M = float(np.median(adjusted)) if len(pool) else np.nan
     P = float(np.median(adjusted / gla)) if len(pool) else np.nan
-    lots = pool["lot"].to_numpy(float)
+    lots = np.asarray(pool["lot"], float)
     out.update(M=M, P=P, lot_cap=float(2 * np.nanmedian(lots)) if np.isfinite(lots).any() else np.nan)
     fitted, n_fit, used, location = _rates(pool, adjusted, out["lot_cap"], params)
     out["_location"] = location
@@ -186,7 +227,7 @@ def measure_area(pool: pd.DataFrame, listings: pd.DataFrame, as_of: np.datetime6
 
 def _location_terms(pool: pd.DataFrame) -> list[np.ndarray]:
     """Location held constant: x, y (miles from the pool's centre) and their squares and product."""
-    lat, lon = pool["lat"].to_numpy(float), pool["lon"].to_numpy(float)
+    lat, lon = np.asarray(pool["lat"], float), np.asarray(pool["lon"], float)
     if len(pool) < 30 or np.isnan(lat).mean() > 0.2 or np.isnan(lon).mean() > 0.2:
         return []
     lat0, lon0 = np.nanmean(lat), np.nanmean(lon)
@@ -197,18 +238,22 @@ def _location_terms(pool: pd.DataFrame) -> list[np.ndarray]:
 
 
 def _area_dummies(pool: pd.DataFrame) -> list[np.ndarray]:
-    counts = pool["area"].value_counts()
-    big = counts[counts >= 10].index
+    areas = np.asarray(pool["area"], object)
+    known = areas[pd.notna(areas)]
+    if len(known) < 20:
+        return []
+    names, counts = np.unique(known.astype(str), return_counts=True)
+    big = names[counts >= 10]
     if len(big) < 2:
         return []
-    return [(pool["area"].to_numpy(object) == a).astype(float) for a in big[1:]]
+    return [(areas == a).astype(float) for a in big[1:]]
 
 
 def _design(pool: pd.DataFrame, names: tuple[str, ...], lot_cap: float) -> tuple[list[str], list[np.ndarray]]:
     """Columns present in 80% of the pool and varying; gaps filled with the median."""
     used, columns = [], []
     for name in names:
-        values = pool[name].to_numpy(float).copy()
+        values = np.array(pool[name], dtype=float)
         if name == "lot" and np.isfinite(lot_cap):
             values = np.minimum(values, lot_cap)
         if name in LOG_FEATURES:
@@ -222,13 +267,17 @@ def _design(pool: pd.DataFrame, names: tuple[str, ...], lot_cap: float) -> tuple
     return used, columns
 
 
-def huber_fit(X: np.ndarray, y: np.ndarray, c: float = 1.5, iterations: int = 6) -> tuple[np.ndarray, np.ndarray]:
-    """Robust least squares (Huber weights by IRLS); returns coefficients and their standard errors."""
+def huber_fit(X: np.ndarray, y: np.ndarray, c: float = 1.5, iterations: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """Robust least squares (Huber weights by IRLS, normal equations); returns coefficients and standard errors."""
     w = np.ones(len(y))
+    ridge = 1e-9 * np.eye(X.shape[1])
     beta = np.zeros(X.shape[1])
     for _ in range(iterations):
-        sw = np.sqrt(w)
-        beta, *_ = np.linalg.lstsq(X * sw[:, None], y * sw, rcond=None)
+        xtw = (X * w[:, None]).T
+        try:
+            beta = np.linalg.solve(xtw @ X + ridge, xtw @ y)
+        except np.linalg.LinAlgError:
+            beta = np.linalg.lstsq(X * np.sqrt(w)[:, None], y * np.sqrt(w), rcond=None)[0]
         resid = y - X @ beta
         scale = 1.4826 * np.median(np.abs(resid - np.median(resid))) or 1.0
         u = np.abs(resid) / (c * scale)
@@ -237,7 +286,7 @@ def huber_fit(X: np.ndarray, y: np.ndarray, c: float = 1.5, iterations: int = 6)
     dof = max(len(y) - X.shape[1], 1)
     sigma2 = float(np.sum(w * resid**2) / dof)
     try:
-        cov = sigma2 * np.linalg.inv((X * w[:, None]).T @ X)
+        cov = sigma2 * np.linalg.inv((X * w[:, None]).T @ X + ridge)
         se = np.sqrt(np.clip(np.diag(cov), 0, None))
     except np.linalg.LinAlgError:
         se = np.full(X.shape[1], np.inf)
@@ -249,12 +298,12 @@ def _time_rate(pool: pd.DataFrame, months_ago: np.ndarray, params: MarketParams)
     n = int(recent.sum())
     if n < params.trend_min:
         return 0.0, 0.0, n
-    part = pool[recent]
+    part = pool.take(recent)
     used, columns = _design(part, ("gla", "quality", "yb", "baths"), np.nan)
     X = np.column_stack([np.ones(n), -months_ago[recent], *columns, *_location_terms(part), *_area_dummies(part)])
     if n <= X.shape[1] + 5:
         return 0.0, 0.0, n
-    beta, se = huber_fit(X, np.log(part["price"].to_numpy(float)), params.huber, params.iterations)
+    beta, se = huber_fit(X, np.log(np.asarray(part["price"], float)), params.huber, params.iterations)
     t = float(beta[1] / se[1]) if se[1] > 0 else 0.0
     if not np.isfinite(t) or abs(t) < 2:
         return 0.0, t if np.isfinite(t) else 0.0, n
@@ -291,7 +340,7 @@ class LocationIndex:
 
     @classmethod
     def build(cls, pool: pd.DataFrame, residual: np.ndarray, k: int) -> "LocationIndex | None":
-        lat, lon = pool["lat"].to_numpy(float), pool["lon"].to_numpy(float)
+        lat, lon = np.asarray(pool["lat"], float), np.asarray(pool["lon"], float)
         ok = np.isfinite(lat) & np.isfinite(lon)
         if ok.sum() < 2 * k:
             return None
@@ -314,9 +363,10 @@ class LocationIndex:
 
 
 def _sale_to_list(pool: pd.DataFrame, months_ago: np.ndarray, params: MarketParams) -> dict[str, object]:
-    ratio = (pool["price"] / pool["list"]).to_numpy(float)
-    ratio_orig = (pool["price"] / pool["olp"]).to_numpy(float)
-    dom = pool["dom"].to_numpy(float)
+    price = np.asarray(pool["price"], float)
+    ratio = price / np.asarray(pool["list"], float)
+    ratio_orig = price / np.asarray(pool["olp"], float)
+    dom = np.asarray(pool["dom"], float)
     out: dict[str, object] = {"slr": np.nan, "slr_orig": np.nan, "slr_n": 0, "dom_median": np.nan}
     for months in (params.slr_months, 12, params.pool_months):
         recent = months_ago <= months

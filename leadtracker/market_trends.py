@@ -18,15 +18,15 @@ MIN_WINDOW_SALES = 5
 TREND_LABEL_LIMIT = 0.05  # a year
 
 
-def _months_ago(as_of: np.datetime64, dates: pd.Series) -> np.ndarray:
-    return (np.datetime64(as_of, "ns") - dates.to_numpy("datetime64[ns]")).astype("timedelta64[s]").astype(float) \
+def _months_ago(as_of: np.datetime64, dates) -> np.ndarray:
+    return (np.datetime64(as_of, "ns") - np.asarray(dates, "datetime64[ns]")).astype("timedelta64[s]").astype(float) \
         / 86400.0 / DAYS_PER_MONTH
 
 
 def area_trends(sold: pd.DataFrame, listings: pd.DataFrame, as_of: np.datetime64) -> dict[str, object]:
     """Trend figures for one area; every figure is None when its window holds too few sales."""
     ago = _months_ago(as_of, sold["date"])
-    ppsf = (sold["price"] / sold["gla"]).to_numpy(float)
+    ppsf = np.asarray(sold["price"], float) / np.asarray(sold["gla"], float)
     out: dict[str, object] = {}
 
     def median_ppsf(start: float, end: float) -> tuple[float | None, int]:
@@ -51,16 +51,16 @@ def area_trends(sold: pd.DataFrame, listings: pd.DataFrame, as_of: np.datetime64
     else:
         out["trend_12mo"], out["trend_label"] = None, None
     recent = ago < 6
-    dom = sold["dom"].to_numpy(float)[recent]
+    dom = np.asarray(sold["dom"], float)[recent]
     dom = dom[np.isfinite(dom)]
     out["dom_6mo"] = float(np.median(dom)) if len(dom) >= MIN_WINDOW_SALES else None
-    ratio = (sold["price"] / sold["list"]).to_numpy(float)[recent]
+    ratio = (np.asarray(sold["price"], float) / np.asarray(sold["list"], float))[recent]
     ratio = ratio[(ratio >= 0.5) & (ratio <= 1.5)]
     out["sale_to_list_6mo"] = float(np.median(ratio)) if len(ratio) >= MIN_WINDOW_SALES else None
-    status = listings["status"] if len(listings) else pd.Series(dtype=object)
-    active = int(status.eq("active").sum())
+    status = np.asarray(listings["status"], object) if len(listings) else np.array([], dtype=object)
+    active = int((status == "active").sum())
     out["active"] = active
-    out["pending"] = int(status.eq("pending").sum())
+    out["pending"] = int((status == "pending").sum())
     per_month = recent.sum() / 6.0
     out["months_supply"] = float(active / per_month) if active and per_month > 0 else None
     return out
