@@ -243,7 +243,7 @@ def test_new_leads_get_received_and_go_to_the_top_of_today(tmp_path, capsys):
     tracker = workbook / "LeadTracker-demo.xlsx"
     capsys.readouterr()
     out = import_cli(capsys, str(FIXTURES / "county_export_bom.csv"), "--into", str(tracker))
-    assert counts(out)["Added"] == 2 and "(at the top of Today)" in out
+    assert counts(out)["Added"] == 2 and "Refreshed" in out
     leads = leads_of(tracker)
     new = leads[leads["Source"] == "county_export_bom.csv"]
     assert len(new) == 2

@@ -96,8 +96,23 @@ class GsheetCase:
         return gsheet_store(fake, store.key, service_account_file(fake, tmp_path))
 
 
-@pytest.fixture(params=[MemoryCase(), XlsxCase(), XlsxOpenpyxlReadCase(), XlwingsCase(), GsheetCase()],
-                ids=["memory", "xlsx", "xlsx-openpyxl", "xlwings", "gsheet"])
+class XlsxPatchCase(XlsxCase):
+    """The same file saved by PatchingXlsxStore (only the changed cells rewritten; falls back to XlsxStore)."""
+
+    def make(self, tmp_path):
+        from leadtracker.xlsx_patch import PatchingXlsxStore
+
+        return PatchingXlsxStore(super().make(tmp_path).path)
+
+    def reopen(self, store, tmp_path):
+        from leadtracker.xlsx_patch import PatchingXlsxStore
+
+        return PatchingXlsxStore(store.path)
+
+
+@pytest.fixture(params=[MemoryCase(), XlsxCase(), XlsxOpenpyxlReadCase(), XlwingsCase(), GsheetCase(),
+                        XlsxPatchCase()],
+                ids=["memory", "xlsx", "xlsx-openpyxl", "xlwings", "gsheet", "xlsx-patch"])
 def case(request):
     return request.param
 

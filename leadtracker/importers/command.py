@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -152,6 +153,41 @@ def run_import(store: Store, path: str | Path, vendor: str | None = None, dry_ru
         merged_in_file=prepared.merged_rows, skipped_lines=len(table.skipped), filled_cells=filled,
         updated_cells=changed, kept_cells=kept, rejects=rejects, rejects_path=rejects_path, saved=saved,
         dry_run=dry_run, refreshed=refresh and not dry_run, messages=messages, new_lead_ids=list(plan.new_leads["Lead ID"]))
+
+
+def import_into_workbook(workbook: str | Path, path: str | Path, vendor: str | None = None, dry_run: bool = False,
+                         now: dt.datetime | None = None, refresh_next: bool = True, progress=None) -> ImportReport:
+    """The CLI's import into an .xlsx file, saved by patching only the cells it writes: seconds, even for a big
+    workbook. `refresh_next` says the caller refreshes afterwards (see `refresh_after_import`)."""
+    from ..commands import open_store
+    from ..xlsx_patch import PatchingXlsxStore
+
+    target = Path(workbook)
+    if target.suffix.lower() in (".xlsx", ".xlsm"):
+        store = PatchingXlsxStore(target, read_only=dry_run)
+    else:
+        store = open_store(str(workbook), read_only=dry_run)
+    report = run_import(store, path, vendor, dry_run, now, refresh=False, progress=progress)
+    if refresh_next:
+        report = replace(report, messages=[m for m in report.messages if not m.startswith("Run: leadtracker")])
+    return report
+
+
+def refresh_after_import(workbook: str | Path, now: dt.datetime | None = None, progress=None):
+    """Refresh the workbook an import has just saved, so new leads reach Today; the backup kept beside it stays the
+    version from before the import."""
+    from ..commands import open_store, run_refresh
+    from ..xlsx_store import backup_path
+
+    backup = backup_path(Path(os.path.realpath(workbook)))
+    before_import = backup.with_name(f".~{backup.name}")
+    if backup.exists():
+        os.replace(backup, before_import)
+    try:
+        return run_refresh(open_store(str(workbook)), (now or dt.datetime.now()).date(), progress)
+    finally:
+        if before_import.exists():
+            os.replace(before_import, backup)
 
 
 def _write(store: Store, plan: Plan, id_fills) -> None:
