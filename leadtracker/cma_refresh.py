@@ -49,7 +49,9 @@ class LeadCma:
 def lead_cma(leads: pd.DataFrame, comps: SheetData | None, settings: Settings, today: pd.Timestamp,
              params: CmaParams = CmaParams()) -> LeadCma:
     index = leads.index
-    columns = pd.DataFrame({name: nones(index) for name in LEAD_CMA_COLUMNS}, index=index)
+    money = pd.Series(np.nan, index=index, dtype=float)  # blank (NaN) money cells are written as empty
+    columns = pd.DataFrame({"CMA Low": money, "CMA Mid": money, "CMA High": money, "CMA Comps": nones(index)},
+                           index=index)
     issues = nones(index)
     if comps is None or not comps.headers or comps.rows.empty:
         net = net_sheet(pd.Series(np.nan, index=index), leads["Est. Value"], leads["Loan Balance"],
@@ -74,7 +76,7 @@ def lead_cma(leads: pd.DataFrame, comps: SheetData | None, settings: Settings, t
 
 
 def _money(series: pd.Series) -> pd.Series:
-    return series.astype(object).where(series.notna(), None)
+    return series.astype(float)
 
 
 def _net_columns(columns: pd.DataFrame, net: pd.DataFrame) -> None:

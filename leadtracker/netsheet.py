@@ -28,19 +28,21 @@ def net_sheet(cma_mid: pd.Series, est_value: pd.Series, loan: pd.Series, liens: 
     mid = pd.to_numeric(cma_mid, errors="coerce").astype(float)
     fallback = pd.to_numeric(est_value, errors="coerce").astype(float)
     value = mid.where(mid.notna(), fallback)
-    basis = pd.Series(np.where(mid.notna(), BASIS_CMA, np.where(fallback.notna(), BASIS_EST_VALUE, None)),
-                      index=mid.index, dtype=object)
+    basis = np.full(len(mid), None, dtype=object)
+    basis[fallback.notna().to_numpy()] = BASIS_EST_VALUE
+    basis[mid.notna().to_numpy()] = BASIS_CMA
     commission = value * settings.commission_pct / 100.0
     closing = value * settings.closing_cost_pct / 100.0
     marketing = pd.Series(np.where(value.notna(), settings.marketing_cost, np.nan), index=value.index)
     owed = pd.to_numeric(loan, errors="coerce").astype(float)
     other = pd.to_numeric(liens, errors="coerce").astype(float).fillna(0.0)
     equity = (value - owed - other - commission - closing - marketing).round(0)
-    short = pd.Series(np.where(equity < 0, "Yes", np.where(equity >= 0, "No", None)), index=value.index,
-                      dtype=object)
-    return pd.DataFrame({"basis": basis, "value": value, "commission": commission, "closing_costs": closing,
+    short = np.full(len(equity), None, dtype=object)
+    short[(equity >= 0).to_numpy()] = "No"
+    short[(equity < 0).to_numpy()] = "Yes"
+    return pd.DataFrame({"basis": pd.Series(basis, index=value.index, dtype=object), "value": value, "commission": commission, "closing_costs": closing,
                          "marketing": marketing, "loan_balance": owed, "other_liens": other,
-                         "equity": equity, "short_sale_likely": short})
+                         "equity": equity, "short_sale_likely": pd.Series(short, index=value.index, dtype=object)})
 
 
 @dataclass(frozen=True)
