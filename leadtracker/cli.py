@@ -5,6 +5,8 @@ Examples:
     leadtracker new MyLeads.xlsx
     leadtracker refresh MyLeads.xlsx --today 2026-11-30
     leadtracker today MyLeads.xlsx
+    leadtracker refresh gsheet:https://docs.google.com/spreadsheets/d/KEY/edit
+    leadtracker watch gsheet:KEY --every 5m
     leadtracker demo
 """
 
@@ -16,6 +18,8 @@ import sys
 from pathlib import Path
 
 from .errors import LeadTrackerError, UsageError
+
+WORKBOOK_HELP = "the tracker workbook (.xlsx), or gsheet:<link or key> for a shared Google Sheet"
 
 
 def _date(text: str) -> dt.date:
@@ -36,19 +40,20 @@ def build_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="create a new tracker workbook from the template",
                          description="Create a new tracker workbook from the template. Example: "
                                      "leadtracker new MyLeads.xlsx")
-    new.add_argument("path", type=Path, help="the .xlsx file to create")
+    new.add_argument("path", type=Path, help="the .xlsx file to create, or gsheet:<link or key> to lay out "
+                                              "an empty Google Sheet")
 
     refresh = sub.add_parser("refresh", help="recompute every lead row, Today and Dashboard",
                              description="Recompute the computed columns of every lead, move quick-log entries "
                                          "to Activity, and rebuild Today and Dashboard. Example: "
                                          "leadtracker refresh MyLeads.xlsx --today 2026-11-30")
-    refresh.add_argument("workbook", help="the tracker workbook (.xlsx)")
+    refresh.add_argument("workbook", help=WORKBOOK_HELP)
     refresh.add_argument("--today", type=_date, help="compute as of this date (YYYY-MM-DD), at 9:00 AM")
 
     today = sub.add_parser("today", help="print today's contacts (changes nothing)",
                            description="Print the Today list without changing the workbook. Example: "
                                        "leadtracker today MyLeads.xlsx")
-    today.add_argument("workbook", help="the tracker workbook (.xlsx)")
+    today.add_argument("workbook", help=WORKBOOK_HELP)
     today.add_argument("--today", type=_date, help="as of this date (YYYY-MM-DD)")
 
     lead_list = sub.add_parser(
@@ -59,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "balance, notice dates) updated, never a value you typed. Then the workbook is refreshed, so new "
                     "leads are at the top of Today. Example: leadtracker import week12.csv --into MyLeads.xlsx")
     lead_list.add_argument("file", help="the vendor's list (.csv, .txt or .xlsx)")
-    lead_list.add_argument("--into", required=True, metavar="WORKBOOK", help="the tracker workbook (.xlsx)")
+    lead_list.add_argument("--into", required=True, metavar="WORKBOOK", help=WORKBOOK_HELP)
     lead_list.add_argument("--vendor", help="the list's vendor, when the file is not recognised or is claimed by "
                                             "two (propstream, propertyradar, batchleads, dealmachine, leadlist, "
                                             "generic)")
@@ -85,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="a log file or folder; 'own' for this tool's log beside the workbook; 'imap:' for "
                                  "the IMAP Sent folder on the Settings sheet (or imaps://you@host/Sent); "
                                  "KIND:PATH to name the format")
-    sync_email.add_argument("--into", required=True, metavar="WORKBOOK", help="the tracker workbook (.xlsx)")
+    sync_email.add_argument("--into", required=True, metavar="WORKBOOK", help=WORKBOOK_HELP)
     sync_email.add_argument("--since", type=_date, help="only events on or after this date (YYYY-MM-DD)")
     sync_email.add_argument("--today", type=_date, help="refresh as of this date (YYYY-MM-DD)")
 
@@ -94,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        "sheet (columns matched by name; rows already there are skipped). Example: "
                                        "leadtracker import-comps sold_last_year.csv --into MyLeads.xlsx")
     comps.add_argument("file", help="the export (.csv or .xlsx)")
-    comps.add_argument("--into", required=True, metavar="WORKBOOK", help="the tracker workbook (.xlsx)")
+    comps.add_argument("--into", required=True, metavar="WORKBOOK", help=WORKBOOK_HELP)
 
     cma = sub.add_parser("cma", help="value a file of homes from a file of comps (low, mid, high)",
                          description="Write one row per subject home with its CMA low, mid and high, confidence, "
@@ -113,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     from addin import cli as addin_cli
 
     addin_cli.add_parser(sub)
+
+    from sync import gsheet_cli
+
+    gsheet_cli.add_parsers(sub)
     return parser
 
 
@@ -120,6 +129,11 @@ def run(args: argparse.Namespace) -> int:
     from . import commands
 
     if args.command == "new":
+        if str(args.path).startswith("gsheet:"):
+            from sync import gsheet_cli
+
+            print(gsheet_cli.init(str(args.path)))
+            return 0
         print(commands.new_workbook(args.path))
         return 0
     if args.command == "refresh":
@@ -188,6 +202,10 @@ def run(args: argparse.Namespace) -> int:
             print(problem)
         print(report.summary())
         return 0
+    if args.command in ("gsheet", "watch"):
+        from sync import gsheet_cli
+
+        return gsheet_cli.run(args)
     if args.command == "addin":
         from addin import cli as addin_cli
 

@@ -472,8 +472,17 @@ class Planner:
             self.grid_size[title] = [max(size[0], needed_rows), max(size[1], needed_cols)]
         for chart_id in (self.meta[title].charts if title in self.meta else ()):
             unit.append({"deleteEmbeddedObject": {"objectId": chart_id}})
-        unit.append({"updateCells": {"range": {"sheetId": sheet_id}, "rows": rows,
+        chunks = self._chunks(rows)
+        # the first chunk is written over the whole sheet, which clears everything it does not cover; a sheet too
+        # big for one request continues in requests that only write their rows
+        unit.append({"updateCells": {"range": {"sheetId": sheet_id}, "rows": chunks[0],
                                      "fields": "userEnteredValue,userEnteredFormat"}})
+        start = len(chunks[0])
+        for chunk in chunks[1:]:
+            self.tool_units.append(unit)
+            unit = [{"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": start, "columnIndex": 0},
+                                     "rows": chunk, "fields": "userEnteredValue,userEnteredFormat"}}]
+            start += len(chunk)
         unit.append({"updateSheetProperties": {
             "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": header_row}},
             "fields": "gridProperties.frozenRowCount"}})

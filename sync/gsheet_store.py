@@ -387,7 +387,8 @@ class GsheetStore(GridStore):
             if count:
                 parts.append(f"{count:,} row{'s' if count != 1 else ''} added to {title}")
         if summary.tool_sheets:
-            parts.append(" and ".join(summary.tool_sheets) + " rebuilt")
+            names = summary.tool_sheets
+            parts.append((", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) + " rebuilt")
         text = f"Saved to {self.label}: " + ", ".join(parts) + f" ({requests} request{'s' if requests != 1 else ''})."
         if summary.columns_added:
             text += " Added the column" + ("s " if len(summary.columns_added) > 1 else " ") + \
