@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     addin_cli.add_parser(sub)
 
+    from .documents import cli as documents_cli
+
+    documents_cli.add_parsers(sub)
+
     from sync import gsheet_cli
 
     gsheet_cli.add_parsers(sub)
@@ -206,6 +210,10 @@ def run(args: argparse.Namespace) -> int:
         from sync import gsheet_cli
 
         return gsheet_cli.run(args)
+    if args.command in ("letters", "emails"):
+        from .documents import cli as documents_cli
+
+        return documents_cli.run(args)
     if args.command == "addin":
         from addin import cli as addin_cli
 

@@ -128,9 +128,10 @@ class CmaFileReport:
     problems: tuple[str, ...]
 
     def summary(self) -> str:
+        how = (f"calibrated on {self.calibration.get('n')} recent sales" if self.calibration.get("source") ==
+               "recent sales" else f"{self.calibration.get('source')}: too few recent sales to calibrate")
         return (f"Valued {self.valued:,} of {self.subjects:,} subject{'s' if self.subjects != 1 else ''}; "
-                f"wrote {self.out}. Range factor k = {self.k:.2f} ({self.calibration.get('source')}"
-                + (f", {self.calibration.get('n')} recent sales" if self.calibration.get("n") else "") + ").")
+                f"wrote {self.out}. Range factor k = {self.k:.2f} ({how}).")
 
 
 OUT_COLUMNS = ("Lead ID", "CMA Low", "CMA Mid", "CMA High", "Confidence", "Comps", "Sold Comps", "Listings",
@@ -158,6 +159,11 @@ def value_files(subjects_path: str | Path, comps_path: str | Path, out_path: str
                          tuple(subject_problems[:8]) + parsed.problems)
 
 
+def _whole(series: pd.Series) -> pd.array:
+    """Dollars as whole numbers (blank where there is no value), so the CSV reads 412000, not 412000.0."""
+    return pd.array(series.round().to_numpy(), dtype="Int64")
+
+
 def cma_table(run: CmaRun, subjects: pd.DataFrame) -> pd.DataFrame:
     values = run.values
     lines = run.lines[run.lines["weight"] > 0] if not run.lines.empty else run.lines
@@ -176,7 +182,7 @@ def cma_table(run: CmaRun, subjects: pd.DataFrame) -> pd.DataFrame:
     n_list = values["n_listings"]
     return pd.DataFrame({
         "Lead ID": subjects["id"].to_numpy(object),
-        "CMA Low": values["low"].to_numpy(), "CMA Mid": values["mid"].to_numpy(), "CMA High": values["high"].to_numpy(),
+        "CMA Low": _whole(values["low"]), "CMA Mid": _whole(values["mid"]), "CMA High": _whole(values["high"]),
         "Confidence": values["confidence"].round(3).to_numpy(),
         "Comps": (n_sold.fillna(0) + n_list.fillna(0)).astype(int).to_numpy(),
         "Sold Comps": n_sold.fillna(0).astype(int).to_numpy(), "Listings": n_list.fillna(0).astype(int).to_numpy(),
