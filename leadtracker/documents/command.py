@@ -1,0 +1,587 @@
+"""`leadtracker letters` and `leadtracker emails`: every letter or email due today, written, logged, and the
+workbook refreshed.
+
+letters WORKBOOK --out DIR [--step S] [--lead ID ...] [--pdf] [--today D]
+    one .docx per letter (DIR/letters-DATE/), an Avery 5160 label sheet and a mailing CSV, with --pdf one combined
+    print-ready PDF (LibreOffice headless), .ics files for Day 4 meeting times, and one Activity row per letter
+    (Channel Letter, Outcome Sent, Ref = the file name). The row's id is the lead, step and day, so generating the
+    same letters again the same day logs nothing twice.
+emails WORKBOOK --out DIR [--send] [--step S] [--lead ID ...] [--today D]
+    one .eml per email (plain text + HTML; Day 3 carries the market analysis and timeline as a PDF, Day 4 the two
+    meeting times as .ics files) and short text-message drafts for the texts due today (texts-DATE.csv). Without
+    --send the .eml files are drafts to open and send from a mail program; their Message-IDs go into the outbound
+    log, so the copies sync-email later finds in the Sent folder count for the right lead and step. With --send
+    they go out through the SMTP server on the Settings sheet: each accepted message is appended to the outbound
+    log at once (so an interrupted run never sends twice) and becomes an Activity row with the same id sync-email
+    gives it, so a later `sync-email own` adds nothing; a refused address becomes a Bounced row.
+The outbound log is sync/email_logs/own_log.py's format (`MyLeads.email-log.jsonl` beside the workbook): one JSON
+line per message and recipient with time, lead id, step, to, subject and message id (the issue's CSV columns) plus
+the event, the template and the SMTP reply. One format, one writer, one reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from .. import schema
+from ..commands import RefreshReport, run_refresh
+from ..errors import UsageError
+from ..store import Store
+from .addresses import mailing_address
+from .context import LeadExtras, build_context, home_context
+from .labels import Label, labels_pdf, mailing_csv
+from .mail import Attachment, build_message, message_id_for, require_sender, sender_domain, valid_address
+from .meetings import SlotBook, business_days, invite, meeting_slots
+from .pdf import PdfUnavailable, convert_to_pdf, find_soffice, INSTALL_HINT, letters_pdf
+from .selection import Job, Skipped, Workbook, read_workbook, select, text_jobs
+from .sms import sms_draft
+from .templates import LETTER_SUFFIX, TEXT_SUFFIX, HTML_SUFFIX, EmailTemplate, LetterTemplate, TemplateFinder
+from .text import clean, csv_safe, file_part
+
+MEETING_STEP = "D4"
+ATTACH_ANALYSIS = ("D3",)
+SOURCE_LETTERS = "letters"
+SOURCE_EMAILS = "emails"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LettersReport:
+    folder: Path
+    letters: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    pdf: Path | None = None
+    pdf_pages: int = 0
+    labels: Path | None = None
+    mailing: Path | None = None
+    invites: list[Path] = field(default_factory=list)
+    logged: int = 0
+    already_logged: int = 0
+    zone_note: str = ""
+    refresh: RefreshReport | None = None
+
+
+@dataclass
+class EmailsReport:
+    folder: Path
+    drafts: list[Path] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)          # "L-1 D3 to ann@example.com"
+    already_sent: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    texts: Path | None = None
+    text_count: int = 0
+    logged: int = 0
+    log_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    zone_note: str = ""
+    refresh: RefreshReport | None = None
+
+
+# --- shared ---------------------------------------------------------------------------------------------------------
+
+def _finder(book: Workbook, workbook: str | Path) -> TemplateFinder:
+    return TemplateFinder(book.settings.template_folder or None, workbook)
+
+
+def _logo(book: Workbook, workbook: str | Path) -> str | None:
+    logo = clean(book.settings.logo)
+    if not logo:
+        return None
+    path = Path(logo).expanduser()
+    if not path.is_absolute() and not str(workbook).startswith("gsheet:"):
+        path = Path(workbook).resolve().parent / path
+    if not path.is_file():
+        raise UsageError(f"Settings: Logo {logo!r} is not a picture file I can find ({path}); fix the path or leave "
+                         "it blank.")
+    return str(path)
+
+
+def lead_zones(lead: dict, fallback: ZoneInfo) -> tuple[tuple[ZoneInfo, ...], bool]:
+    """The homeowner's time zone(s) from State and ZIP (leadtracker.timezones.zones_for: two when a state spans two
+    zones and the ZIP does not settle it), else the agent's zone; the flag says whether the owner's zone was known."""
+    try:
+        from ..timezones import zones_for
+    except ImportError:
+        return (fallback,), False
+    names = zones_for(clean(lead.get("State")).upper() or None, clean(lead.get("ZIP")) or None)
+    zones = tuple(ZoneInfo(name) for name in names)
+    return (zones, True) if zones else ((fallback,), False)
+
+
+def _slots(book: Workbook, job: Job, medium: str, slot_book: SlotBook, zones_used: list[bool]):
+    if job.step != MEETING_STEP:
+        return ()
+    settings = book.settings
+    zones, known = lead_zones(job.lead, settings.zone)
+    zones_used.append(known)
+    now = book.now.replace(tzinfo=settings.zone)
+    first = None
+    if medium == "letter":  # a letter takes a few days to arrive: offer times after that
+        first = business_days(book.today, 3)[-1] + dt.timedelta(days=1)
+    return meeting_slots(now, settings.zone, settings.working_window, zones, slot_book, job.lead_id, first)
+
+
+def _zone_note(zones_used: list[bool], settings) -> str:
+    if not zones_used or all(zones_used):
+        return ""
+    return (f"Meeting times are shown in your time zone ({settings.time_zone}) for "
+            f"{zones_used.count(False)} lead(s) whose State does not tell their time zone.")
+
+
+def _extras(book: Workbook, job: Job, slots=()) -> LeadExtras:
+    return LeadExtras(book.comps.get(job.lead_id, ()), book.markets.get(job.lead_id, ""), tuple(slots),
+                      book.stories if job.template == "d6_questions" else ())
+
+
+def _invites(book: Workbook, job: Job, slots) -> list[tuple[str, bytes]]:
+    settings = book.settings
+    home = home_context(job.lead)
+    stamp = book.now.replace(tzinfo=settings.zone)
+    out = []
+    for number, slot in enumerate(slots, start=1):
+        uid = f"{file_part(job.lead_id)}-{job.step}-{slot.start.astimezone(dt.timezone.utc):%Y%m%dT%H%MZ}@" \
+              f"{sender_domain(settings.agent_email)}"
+        location = f"By phone{(' at ' + settings.agent_phone) if settings.agent_phone else ''}, or in person if " \
+                   "you prefer"
+        description = (f"A 15-minute conversation with {clean(settings.agent_name)} about {home['street']}: your "
+                       f"market analysis and your options, with no obligation. To confirm or change the time, call "
+                       f"or email {' or '.join(p for p in (settings.agent_phone, settings.agent_email) if p)}.")
+        data = invite(slot, uid=uid, summary=f"15 minutes with {clean(settings.agent_name)}",
+                      description=description, location=location, organizer_name=clean(settings.agent_name),
+                      organizer_email=clean(settings.agent_email), stamp=stamp)
+        name = f"{file_part(job.lead_id)}_{job.step}_option-{number}_{slot.local:%a-%b-%d-%H%M}.ics"
+        out.append((name, data))
+    return out
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all (a temp file in the same folder, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".part-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def _activity_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=[c.name for c in schema.ACTIVITY_COLUMNS])
+
+
+def _append_activity(store: Store, rows: list[dict]) -> int:
+    if not rows:
+        return 0
+    return store.append_rows(schema.SHEET_ACTIVITY, schema.ACTIVITY_COLUMNS, _activity_frame(rows), "Activity ID")
+
+
+def _existing_ids(store: Store) -> set[str]:
+    data = store.read(schema.SHEET_ACTIVITY, schema.ACTIVITY_COLUMNS)
+    if data is None or not data.headers or data.rows.empty:
+        return set()
+    from ..store import key_text
+
+    return {k for k in map(key_text, data.canonical(schema.ACTIVITY_COLUMNS)["Activity ID"]) if k}
+
+
+def letter_activity_id(lead_id: str, step: str, day: dt.date) -> str:
+    digest = hashlib.sha1(f"{lead_id}|{step}|Letter|{day.isoformat()}".encode("utf-8", "surrogatepass"))
+    return "DOC-" + digest.hexdigest()[:16].upper()
+
+
+def _stamp(book: Workbook) -> dt.datetime:
+    return book.now.replace(microsecond=0, tzinfo=None)
+
+
+# --- letters --------------------------------------------------------------------------------------------------------
+
+def run_letters(store: Store, workbook: str | Path, out: str | Path, steps: tuple[str, ...] = (),
+                lead_ids: tuple[str, ...] = (), pdf: bool = False, today: dt.date | None = None,
+                progress: Progress | None = None, refresh: bool = True) -> LettersReport:
+    say = progress or (lambda message: None)
+    if pdf and find_soffice() is None:
+        raise UsageError("--pdf needs LibreOffice, which is not installed. " + INSTALL_HINT)
+    say(f"Reading {store.label}")
+    book = read_workbook(store, today)
+    settings = book.settings
+    if not clean(settings.agent_name):
+        raise UsageError("Settings: Agent Name is blank. Letters are signed with your name; fill in Agent Name, "
+                         "Brokerage, Agent Phone, Agent Email and Office Address on the Settings sheet.")
+    if not (clean(settings.agent_phone) or clean(settings.agent_email)):
+        raise UsageError("Settings: Agent Phone and Agent Email are both blank; a letter must say how to reach you.")
+    finder = _finder(book, workbook)
+    logo = _logo(book, workbook)
+    jobs, skipped = select(book, "Letter", finder, steps, lead_ids)
+    folder = Path(out) / f"letters-{book.today.isoformat()}"
+    report = LettersReport(folder, skipped=list(skipped))
+    templates: dict[str, LetterTemplate] = {}
+    labels: list[Label] = []
+    mailing: list[dict] = []
+    activity: list[dict] = []
+    slot_book = SlotBook()
+    zones_used: list[bool] = []
+    for number, job in enumerate(jobs, start=1):
+        address = mailing_address(job.lead)
+        if address.problem:
+            report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
+                                          f"cannot be mailed: {address.problem}"))
+            continue
+        if job.template not in templates:
+            source = finder.find(job.template, LETTER_SUFFIX)
+            if source is None:
+                report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
+                                              f"no letter template {job.template}.docx"))
+                continue
+            templates[job.template] = LetterTemplate(source)
+        slots = _slots(book, job, "letter", slot_book, zones_used)
+        context = build_context(job.lead, job.owner, address, settings, book.today, "letter",
+                                _extras(book, job, slots))
+        context["step"] = job.step
+        data = templates[job.template].render(context, logo)
+        name = f"{book.today.isoformat()}_{file_part(job.lead_id)}_{job.step}_{job.template}.docx"
+        path = folder / name
+        _write(path, data)
+        report.letters.append(path)
+        for invite_name, invite_data in _invites(book, job, slots):
+            target = folder / "invites" / invite_name
+            _write(target, invite_data)
+            report.invites.append(target)
+        labels.append(Label(job.owner.label_lines + address.lines))
+        names = list(job.owner.label_lines) + ["", ""]
+        mailing.append({"Lead ID": job.lead_id, "Step": job.step, "Letter": name, "Name": names[0],
+                        "Name 2": names[1], "Address": address.delivery, "City": address.city.upper(),
+                        "State": address.state, "ZIP": address.zip, "Address Line": address.display_street,
+                        "City State ZIP": address.display_last})
+        activity.append({
+            "Activity ID": letter_activity_id(job.lead_id, job.step, book.today), "Timestamp": _stamp(book),
+            "Lead ID": job.lead_id, "Step": job.step, "Channel": "Letter", "Direction": "Outbound",
+            "Outcome": "Sent", "Note": f"Letter {job.template} to {address.delivery}, {address.last_line}",
+            "Source": SOURCE_LETTERS, "Ref": name, "By": clean(settings.agent_name) or None})
+        if number % 25 == 0:
+            say(f"Wrote {number:,} of {len(jobs):,} letters")
+    report.zone_note = _zone_note(zones_used, settings)
+    if report.letters:
+        stem = f"{book.today.isoformat()}"
+        report.labels = folder / f"labels-{stem}.pdf"
+        labels_pdf(labels, report.labels)
+        report.mailing = folder / f"mailing-{stem}.csv"
+        mailing_csv(mailing, report.mailing)
+        if pdf:
+            report.pdf = folder / f"letters-{stem}.pdf"
+            report.pdf_pages = letters_pdf(report.letters, report.pdf, say)
+    existing = _existing_ids(store)
+    report.already_logged = sum(1 for row in activity if row["Activity ID"] in existing)
+    fresh = [row for row in activity if row["Activity ID"] not in existing]
+    report.logged = _append_activity(store, fresh)
+    if refresh and (fresh or report.letters):
+        report.refresh = run_refresh(store, today, progress)
+    elif fresh:
+        store.commit()
+    return report
+
+
+# --- emails ---------------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Email:
+    job: Job
+    message_id: str
+    to: str
+    subject: str
+    message: object
+    file: Path
+
+
+def run_emails(store: Store, workbook: str | Path, out: str | Path, send: bool = False, steps: tuple[str, ...] = (),
+               lead_ids: tuple[str, ...] = (), today: dt.date | None = None, progress: Progress | None = None,
+               environ: dict[str, str] | None = None, refresh: bool = True) -> EmailsReport:
+    from sync.email_logs.own_log import OutboundRecord, append_records, iter_log, own_log_path
+    from sync.email_logs import events as ev
+
+    say = progress or (lambda message: None)
+    say(f"Reading {store.label}")
+    book = read_workbook(store, today)
+    settings = book.settings
+    require_sender(settings)
+    finder = _finder(book, workbook)
+    folder = Path(out) / f"emails-{book.today.isoformat()}"
+    log_path = (own_log_path(workbook) if not str(workbook).startswith("gsheet:")
+                else Path(out) / (file_part(str(workbook)[7:]) + ".email-log.jsonl"))
+    report = EmailsReport(folder, log_path=log_path)
+    account = password = None
+    if send:
+        from .smtp import account_from, password_for
+
+        account = account_from(settings)
+        password = password_for(account, environ)
+    jobs, skipped = select(book, "Email", finder, steps, lead_ids)
+    report.skipped = list(skipped)
+    known_sent: set[str] = set()
+    known_drafts: set[str] = set()
+    if log_path.exists():
+        for item in iter_log(log_path):
+            if isinstance(item, ev.EmailEvent) and item.message_id:
+                (known_sent if item.kind == ev.SENT else known_drafts).add(item.message_id)
+    domain = sender_domain(settings.agent_email)
+    templates: dict[str, EmailTemplate] = {}
+    slot_book = SlotBook()
+    zones_used: list[bool] = []
+    prepared: list[tuple[_Email, dict]] = []
+    analyses: dict[str, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="leadtracker-mail-") as scratch:
+        for job in jobs:
+            to = clean(job.lead.get("Email"))
+            if not valid_address(to):
+                report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
+                                              f"Email {to!r} is not an address I can send to"))
+                continue
+            if job.template not in templates:
+                text_source = finder.find(job.template, TEXT_SUFFIX)
+                if text_source is None:
+                    report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
+                                                  f"no email template {job.template}.txt"))
+                    continue
+                templates[job.template] = EmailTemplate(text_source, finder.find(job.template, HTML_SUFFIX))
+            slots = _slots(book, job, "email", slot_book, zones_used)
+            address = mailing_address(job.lead)
+            context = build_context(job.lead, job.owner, address, settings, book.today, "email",
+                                    _extras(book, job, slots))
+            context["step"] = job.step
+            subject, text, html = templates[job.template].render(context)
+            message_id = message_id_for(job.lead_id, job.step, book.today, to, domain)
+            attachments = [Attachment(name, data, "text", "calendar", {"method": "PUBLISH"})
+                           for name, data in _invites(book, job, slots)]
+            if job.step in ATTACH_ANALYSIS:
+                analysis = _analysis_docx(book, job, finder, address, scratch, workbook)
+                if analysis is not None:
+                    analyses[job.lead_id + "|" + job.step] = analysis
+            name = f"{book.today.isoformat()}_{file_part(job.lead_id)}_{job.step}_{job.template}.eml"
+            email = _Email(job, message_id, to, subject, None, folder / name)
+            prepared.append((email, {"text": text, "html": html, "attachments": attachments}))
+        pdfs = _analysis_pdfs(analyses, Path(scratch), report, say)
+        for email, parts in prepared:
+            job = email.job
+            extra = pdfs.get(job.lead_id + "|" + job.step)
+            attachments = list(parts["attachments"])
+            if extra is not None:
+                street = file_part(home_context(job.lead)["street"], 30)
+                kind = "application" if extra.suffix == ".pdf" else "application"
+                subtype = "pdf" if extra.suffix == ".pdf" else \
+                    "vnd.openxmlformats-officedocument.wordprocessingml.document"
+                attachments.append(Attachment(f"Market-analysis-and-timeline_{street}{extra.suffix}",
+                                              extra.read_bytes(), kind, subtype))
+            email.message = build_message(
+                settings=settings, to_name=job.owner.phrase, to_email=email.to, subject=email.subject,
+                text=parts["text"], html=parts["html"], lead_id=job.lead_id, step=job.step,
+                message_id=email.message_id, when=book.now.replace(tzinfo=settings.zone),
+                attachments=tuple(attachments), draft=not send)
+    report.zone_note = _zone_note(zones_used, settings)
+    emails = [email for email, _ in prepared]
+    activity: list[dict] = []
+    now_aware = book.now.replace(tzinfo=settings.zone)
+    if not send:
+        drafts = []
+        for email in emails:
+            _write(email.file, email.message.as_bytes())
+            report.drafts.append(email.file)
+            bare = email.message_id.strip("<>")
+            if bare not in known_drafts and bare not in known_sent:
+                drafts.append(OutboundRecord(now_aware, "draft", email.message_id, email.job.lead_id, email.to,
+                                             email.job.step, email.subject, settings.agent_email,
+                                             email.job.template))
+        append_records(log_path, drafts)
+    else:
+        from .smtp import Sender
+
+        pending = []
+        for email in emails:
+            line = f"{email.job.lead_id} {email.job.step} to {email.to}"
+            if email.message_id.strip("<>") in known_sent:
+                report.already_sent.append(line)
+                activity.append(_sent_row(email, book, settings))  # in case the last run stopped before saving
+            else:
+                pending.append(email)
+        if pending:
+            say(f"Sending {len(pending):,} email(s) through {account.host}")
+            with Sender(account, password) as sender:
+                for number, email in enumerate(pending, start=1):
+                    result = sender.send(email.message)
+                    line = f"{email.job.lead_id} {email.job.step} to {email.to}"
+                    stamp = dt.datetime.now(dt.timezone.utc)
+                    if result.accepted:
+                        append_records(log_path, [OutboundRecord(stamp, "sent", email.message_id, email.job.lead_id,
+                                                                 email.to, email.job.step, email.subject,
+                                                                 settings.agent_email, email.job.template,
+                                                                 result.code, result.response)])
+                        report.sent.append(line)
+                        activity.append(_sent_row(email, book, settings))
+                        copy = email.message
+                        _write(folder / "sent" / email.file.name, copy.as_bytes())
+                    else:
+                        append_records(log_path, [OutboundRecord(stamp, "refused", email.message_id,
+                                                                 email.job.lead_id, email.to, email.job.step,
+                                                                 email.subject, settings.agent_email,
+                                                                 email.job.template, result.code, result.response)])
+                        report.refused.append(f"{line}: {result.code} {result.response}")
+                        if result.permanent:
+                            activity.append(_bounce_row(email, book, result))
+                    if number % 25 == 0:
+                        say(f"Sent {number:,} of {len(pending):,}")
+    texts = text_jobs(book)
+    if texts:
+        report.texts = Path(out) / f"texts-{book.today.isoformat()}.csv"
+        report.text_count = _write_texts(texts, book, report.texts)
+    existing = _existing_ids(store)
+    fresh = [row for row in activity if row["Activity ID"] not in existing]
+    report.logged = _append_activity(store, fresh)
+    if refresh and fresh:
+        report.refresh = run_refresh(store, today, progress)
+    return report
+
+
+def _sent_row(email: _Email, book: Workbook, settings) -> dict:
+    from sync.email_logs.sync import activity_id
+
+    bare = email.message_id.strip("<>")
+    return {"Activity ID": activity_id(email.job.lead_id, "sent", "m:" + bare), "Timestamp": _stamp(book),
+            "Lead ID": email.job.lead_id, "Step": email.job.step, "Channel": "Email", "Direction": "Outbound",
+            "Outcome": "Sent", "Note": f"Subject: {email.subject}", "Source": SOURCE_EMAILS,
+            "Ref": email.message_id, "By": clean(settings.agent_name) or None}
+
+
+def _bounce_row(email: _Email, book: Workbook, result) -> dict:
+    from sync.email_logs.sync import activity_id
+
+    bare = email.message_id.strip("<>")
+    return {"Activity ID": activity_id(email.job.lead_id, "bounce", "m:" + bare), "Timestamp": _stamp(book),
+            "Lead ID": email.job.lead_id, "Step": email.job.step, "Channel": "Email", "Direction": "Inbound",
+            "Outcome": "Bounced", "Note": f"Bounced: the address does not work ({result.code} {result.response})",
+            "Source": SOURCE_EMAILS, "Ref": email.message_id, "By": None}
+
+
+def _analysis_docx(book: Workbook, job: Job, finder: TemplateFinder, address, scratch: str,
+                   workbook: str | Path) -> Path | None:
+    """The Day 3 market analysis and timeline as a letter, to attach to the email."""
+    source = finder.find(job.template, LETTER_SUFFIX)
+    if source is None:
+        return None
+    context = build_context(job.lead, job.owner, address, book.settings, book.today, "letter", _extras(book, job))
+    context["step"] = job.step
+    data = LetterTemplate(source).render(context, _logo(book, workbook))
+    path = Path(scratch) / f"{file_part(job.lead_id)}_{job.step}_analysis.docx"
+    _write(path, data)
+    return path
+
+
+def _analysis_pdfs(analyses: dict[str, Path], scratch: Path, report: EmailsReport, say: Progress) -> dict[str, Path]:
+    if not analyses:
+        return {}
+    try:
+        pdfs = convert_to_pdf(list(analyses.values()), scratch / "pdf", say)
+    except PdfUnavailable:
+        report.notes.append("LibreOffice is not installed, so the market analysis is attached as a Word file "
+                            "instead of a PDF. " + INSTALL_HINT)
+        return dict(analyses)
+    return dict(zip(analyses.keys(), pdfs))
+
+
+TEXT_COLUMNS = ("Lead ID", "Owner", "Phone", "Step", "Message")
+
+
+def _write_texts(texts: list[dict], book: Workbook, target: Path) -> int:
+    from .names import addressee
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(TEXT_COLUMNS)
+    slot_book = SlotBook()
+    zones: list[bool] = []
+    settings = book.settings
+    for item in texts:
+        lead = item["lead"]
+        owner = addressee(lead.get("Owner Name"), lead.get("Co-Owner Name"))
+        job = Job(lead, clean(lead.get("Lead ID")), item["step"], "", owner)
+        slots = _slots(book, job, "email", slot_book, zones)
+        home = home_context(lead)
+        message = sms_draft(item["step"], owner, settings.agent_name, settings.brokerage,
+                            home["street"] if home["street"] != "your home" else "", home["city"], slots)
+        writer.writerow([csv_safe(v) for v in (job.lead_id, owner.phrase or clean(lead.get("Owner Name")),
+                                                item["contact"], item["step"], message)])
+    _write(target, buffer.getvalue().encode("utf-8-sig"))
+    return len(texts)
+
+
+# --- reports for the terminal ----------------------------------------------------------------------------------------
+
+def _skipped_lines(skipped: list[Skipped], shown: int = 30) -> list[str]:
+    if not skipped:
+        return []
+    lines = [f"Skipped {len(skipped)}:"]
+    for item in skipped[:shown]:
+        who = f" ({item.owner})" if item.owner else ""
+        lines.append(f"  {item.lead_id}{who} {item.step}: {item.reason}".replace("  :", ":"))
+    if len(skipped) > shown:
+        lines.append(f"  … and {len(skipped) - shown} more")
+    return lines
+
+
+def format_letters(report: LettersReport) -> str:
+    if not report.letters:
+        lines = ["No letters are due." if not report.skipped else "No letters written."]
+    else:
+        lines = [f"Wrote {len(report.letters)} letter{'s' if len(report.letters) != 1 else ''} in {report.folder}"]
+        if report.pdf:
+            lines.append(f"  print-ready PDF: {report.pdf.name} ({report.pdf_pages} pages)")
+        if report.labels:
+            lines.append(f"  labels (Avery 5160): {report.labels.name}")
+        if report.mailing:
+            lines.append(f"  mailing list: {report.mailing.name}")
+        if report.invites:
+            lines.append(f"  meeting times as calendar files: invites/ ({len(report.invites)})")
+        lines.append(f"  Activity: {report.logged} new row(s)" + (
+            f", {report.already_logged} already logged today" if report.already_logged else ""))
+    if report.zone_note:
+        lines.append(report.zone_note)
+    lines += _skipped_lines(report.skipped)
+    return "\n".join(lines)
+
+
+def format_emails(report: EmailsReport) -> str:
+    lines = []
+    if report.drafts:
+        lines.append(f"Wrote {len(report.drafts)} email draft{'s' if len(report.drafts) != 1 else ''} in "
+                     f"{report.folder} (open each and press Send; sync-email records them once they are sent)")
+    if report.sent:
+        lines.append(f"Sent {len(report.sent)} email{'s' if len(report.sent) != 1 else ''}; logged in "
+                     f"{report.log_path.name if report.log_path else 'the outbound log'} and on Activity "
+                     f"({report.logged} new row(s)).")
+    if report.already_sent:
+        lines.append(f"Already sent today, not sent again: {len(report.already_sent)}")
+    if report.refused:
+        lines.append(f"Refused by the mail server: {len(report.refused)}")
+        lines += [f"  {line}" for line in report.refused[:20]]
+    if not (report.drafts or report.sent or report.already_sent or report.refused):
+        lines.append("No emails are due." if not report.skipped else "No emails written.")
+    if report.texts:
+        lines.append(f"Text-message drafts: {report.text_count} in {report.texts} (send them from your phone)")
+    lines += report.notes
+    if report.zone_note:
+        lines.append(report.zone_note)
+    lines += _skipped_lines(report.skipped)
+    return "\n".join(lines)

@@ -1,0 +1,222 @@
+"""Who a letter is to: every owner by name, in normal case, with a salutation that fits.
+
+    John A. Smith + Mary B. Smith        -> Dear John and Mary Smith,
+    John Smith + Mary Jones              -> Dear John Smith and Mary Jones,
+    Estate of Robert Jones               -> Dear Personal Representative of the Estate of Robert Jones,
+    Jones Family Living Trust            -> Dear Trustee of the Jones Family Living Trust,
+    + Deborah K. Roberts, Trustee        -> Dear Deborah Roberts, Trustee of the Jones Family Living Trust,
+    Acme Holdings LLC                    -> Dear Manager of Acme Holdings LLC,
+
+Cells are read with the importer's rules (importers/names.py: deed words dropped, recorder order, households), so
+"SMITH JOHN A & MARY B" and "John and Mary Smith" both greet John and Mary Smith. For an upper-case cell whose order
+the rules cannot know ("JOHN SMITH" or "SMITH JOHN"), probablepeople's tagger, trained on US names, says whether it
+starts with a given name. There is no "Dear Homeowner": a lead without an owner name gets no letter and is listed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..importers.names import PARTICLES, SUFFIXES, split_owners
+from .text import clean, join_words
+
+ENTITY_KINDS = ("estate", "trust", "company")
+ROLE = re.compile(r",\s*(Trustees?|Personal Representative|Executor|Executrix|Administrator)\s*$", re.I)
+_SURNAME_PREFIX = re.compile(r"^(O'|D'|MC|MAC)", re.I)
+_INITIAL = re.compile(r"[A-Za-z]\.?")
+_SHOUTED_INITIALS = re.compile(r"\b([A-Z])&([a-z])\b")  # "A&b Holdings" (title case of A&B) -> "A&B Holdings"
+
+
+@dataclass(frozen=True)
+class Person:
+    full: str      # as written in the letter: "John A. Smith Jr."
+    given: str     # "John"
+    surname: str   # "Smith" ("" for a one-word name)
+    suffix: str    # "Jr."
+    role: str      # "Trustee", ""
+
+    @property
+    def short(self) -> str:
+        """Given name and surname, no middle names: "John Smith Jr."."""
+        return " ".join(p for p in (self.given, self.surname, self.suffix) if p)
+
+
+@dataclass(frozen=True)
+class Addressee:
+    kind: str                       # person, household, estate, trust, company, mixed, blank
+    names: tuple[str, ...]          # every owner and entity, as written ("John A. Smith", "Acme Holdings LLC")
+    phrase: str                     # who the letter is to: "John and Mary Smith"
+    salutation: str                 # "Dear John and Mary Smith,"
+    greeting_name: str              # for a short text or email opening: "John and Mary", "Robert Jones's family"
+    address_lines: tuple[str, ...]  # the name lines of the inside address, normal case
+    label_lines: tuple[str, ...]    # the name lines of a label or envelope, upper case, at most two
+
+    @property
+    def blank(self) -> bool:
+        return self.kind == "blank"
+
+
+def addressee(owner_name: object, co_owner_name: object = None) -> Addressee:
+    """The addressee of a lead from its Owner Name and Co-Owner Name cells."""
+    people: list[Person] = []
+    entities: list[tuple[str, str]] = []  # (kind, name)
+    for cell in (owner_name, co_owner_name):
+        text = clean(cell)
+        if not text:
+            continue
+        owners = split_owners(text, first_name_first=_given_name_first(text))
+        if owners.kind in ENTITY_KINDS:
+            if owners.owner:
+                name = _SHOUTED_INITIALS.sub(lambda m: f"{m.group(1)}&{m.group(2).upper()}", owners.owner)
+                entities.append((owners.kind, name))
+            continue
+        for name in (owners.owner, *(owners.co_owner or "").split(" & ")):
+            name = clean(name)
+            if name and owners.kind != "blank":
+                people.append(_person(name))
+    people = _share_surnames(_unique(people))
+    entities = list(dict.fromkeys(entities))
+    if not people and not entities:
+        return Addressee("blank", (), "", "", "", (), ())
+    phrases, address_lines, label_lines = _phrases(people, entities)
+    phrase = join_words(phrases)
+    kind = ("household" if len(people) > 1 else "person") if not entities else (
+        entities[0][0] if not people and len(entities) == 1 else "mixed")
+    names = tuple(p.full + (f", {p.role}" if p.role else "") for p in people) + tuple(n for _, n in entities)
+    return Addressee(kind, names, phrase, f"Dear {phrase},", _greeting(people, entities), tuple(address_lines),
+                     _label(label_lines))
+
+
+@lru_cache(maxsize=20_000)
+def _given_name_first(text: str) -> bool:
+    """For an upper-case cell: does it start with a given name ("JOHN SMITH") rather than a surname ("SMITH JOHN")?
+    Mixed-case cells and cells with a comma already say their order."""
+    if text != text.upper() or "," in text or not re.search(r"[A-Z]", text):
+        return False
+    try:
+        import probablepeople
+
+        tagged, kind = probablepeople.tag(text)
+    except Exception:  # noqa: BLE001 - the tagger gives up on odd input; the recorder's order stands
+        return False
+    if kind not in ("Person", "Household") or not tagged:
+        return False
+    first_label = next(iter(tagged))
+    first_word = tagged[first_label].split()[0] if tagged[first_label] else ""
+    return first_label == "GivenName" and not _SURNAME_PREFIX.match(first_word)
+
+
+def _person(name: str) -> Person:
+    role = ""
+    found = ROLE.search(name)
+    if found:
+        role = found.group(1).title()
+        name = name[: found.start()].strip(" ,")
+    tokens = name.split()
+    suffix_tokens = [t for t in tokens[1:] if t.upper().rstrip(".") in {s.rstrip(".") for s in SUFFIXES}]
+    core = [t for t in tokens if t not in suffix_tokens]
+    suffix = " ".join(SUFFIXES.get(t.upper(), t) for t in suffix_tokens)
+    if len(core) <= 1:
+        return Person(name, core[0] if core else name, "", suffix, role)
+    start = len(core) - 1
+    while start > 1 and core[start - 1].upper() in PARTICLES:
+        start -= 1
+    given = [t for t in core[:start] if not _INITIAL.fullmatch(t)] or core[:1]
+    return Person(name, " ".join(given), " ".join(core[start:]), suffix, role)
+
+
+def _unique(people: list[Person]) -> list[Person]:
+    seen: set[str] = set()
+    out = []
+    for person in people:
+        key = person.short.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(person)
+    return out
+
+
+def _share_surnames(people: list[Person]) -> list[Person]:
+    """A one-word co-owner ("MARY") shares the first owner's surname."""
+    family = next((p.surname for p in people if p.surname), "")
+    return [Person(f"{p.full} {family}", p.given, family, p.suffix, p.role) if not p.surname and family and i
+            else p for i, p in enumerate(people)]
+
+
+def _people_phrase(people: list[Person]) -> str:
+    surnames = {p.surname.casefold() for p in people}
+    if len(people) > 1 and len(surnames) == 1 and people[0].surname and not any(p.suffix for p in people[:-1]):
+        last = people[-1]
+        return join_words([p.given for p in people[:-1]] + [last.short])
+    return join_words([p.short for p in people])
+
+
+def _the(name: str) -> str:
+    return name if name.casefold().startswith("the ") else f"the {name}"
+
+
+def _phrases(people: list[Person], entities: list[tuple[str, str]]) -> tuple[list[str], list[str], list[str]]:
+    trustees = [p for p in people if p.role.casefold().startswith("trustee")]
+    others = [p for p in people if p not in trustees]
+    phrases: list[str] = []
+    address: list[str] = []
+    labels: list[str] = []
+    if others:
+        phrases.append(_people_phrase(others))
+        surnames = {p.surname.casefold() for p in others}
+        if len(others) == 1:
+            address.append(others[0].full)
+        elif len(surnames) == 1:
+            address.append(phrases[-1])
+        else:
+            address.extend(p.full for p in others)
+        labels.append(phrases[-1])
+    trusts = [name for kind, name in entities if kind == "trust"]
+    if trustees:
+        role = "Trustees" if len(trustees) > 1 else "Trustee"
+        named = join_words([p.short for p in trustees])
+        if trusts:
+            trust = trusts.pop(0)
+            phrases.append(f"{named}, {role} of {_the(trust)}")
+            address.extend([f"{named}, {role}", trust])
+            labels.extend([f"{named} {role}", trust])
+        else:
+            phrases.append(f"{named}, {role}")
+            address.append(phrases[-1])
+            labels.append(f"{named} {role}")
+    for kind, name in entities:
+        if kind == "trust" and name not in trusts:
+            continue
+        if kind == "estate":
+            phrases.append(f"Personal Representative of {_the(name)}")
+            address.extend(["Personal Representative", name])
+            labels.extend(["Personal Representative", name])
+        elif kind == "trust":
+            phrases.append(f"Trustee of {_the(name)}")
+            address.extend(["Trustee", name])
+            labels.extend(["Trustee", name])
+        else:
+            phrases.append(f"Manager of {name}")
+            address.extend([name, "Attn: Manager"])
+            labels.extend([name, "Attn Manager"])
+    return phrases, address, labels
+
+
+def _greeting(people: list[Person], entities: list[tuple[str, str]]) -> str:
+    """The name a short, friendly message opens with: given names for people ("John and Mary")."""
+    if people:
+        return join_words([p.given.split()[0] for p in people])
+    kind, name = entities[0]
+    if kind == "estate":
+        return f"Personal Representative of {_the(name)}"
+    return f"{'Trustee' if kind == 'trust' else 'Manager'} of {_the(name) if kind == 'trust' else name}"
+
+
+def _label(lines: list[str]) -> tuple[str, ...]:
+    """Upper-case name lines for a label or envelope (USPS prefers capitals, no punctuation): at most two."""
+    upper = [re.sub(r"[.,]", "", " ".join(line.split())).upper() for line in lines if line]
+    if len(upper) > 2:
+        upper = [upper[0], " ".join(upper[1:])]
+    return tuple(upper)
