@@ -681,6 +681,9 @@ class Spreadsheet:
         sheet, *_ = self.grid_bounds(ranges[0], where)
         index = body.get("index", len(sheet.conditional_formats))
         rule["ranges"] = [{k: v for k, v in r.items() if k != "sheetId" or v} for r in ranges]
+        boolean = rule.get("booleanRule")
+        if boolean and boolean.get("format"):
+            boolean["format"] = _format(boolean["format"])
         sheet.conditional_formats.insert(index, rule)
         return {}
 

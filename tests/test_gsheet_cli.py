@@ -1,0 +1,184 @@
+"""gsheet: targets on the command line, as a user runs them: credentials and the API root from the environment,
+`gsheet init`, `gsheet credentials`, `watch` with the Refresh now tick, and the messages when something is wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+import pytest
+
+import gsheet_helpers as gh
+from builders import TODAY, lead
+from fake_sheets import SERVICE_ACCOUNT, FakeSheets, service_account_file
+from leadtracker.cli import main
+from sync.gsheet_watch import parse_duration, watch
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with FakeSheets() as server:
+        yield server
+
+
+@pytest.fixture
+def env(fake, tmp_path, monkeypatch):
+    """A user's shell: HOME of their own, the key file named by LEADTRACKER_GOOGLE_CREDENTIALS, the API root set
+    to the fake."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    key_file = service_account_file(fake, tmp_path / "keys")
+    monkeypatch.setenv("LEADTRACKER_GOOGLE_CREDENTIALS", str(key_file))
+    monkeypatch.setenv("LEADTRACKER_SHEETS_API", fake.url)
+    return key_file
+
+
+def url(key: str) -> str:
+    return f"gsheet:https://docs.google.com/spreadsheets/d/{key}/edit#gid=0"
+
+
+def two_leads(fake, key_file) -> str:
+    key = gh.laid_out(fake, key_file)
+    gh.fill(fake, key, "Leads", [lead("L-1", **{"Log Outcome": "Spoke"}), lead("L-2", **{"Owner Name": "Blake Ferrow"})])
+    return key
+
+
+def test_refresh_and_today_take_a_gsheet_link(fake, env, capsys):
+    key = two_leads(fake, env)
+    assert main(["refresh", url(key), "--today", TODAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert "Refreshed 2 leads" in out and "Saved to Google Sheet 'Team leads'" in out
+    assert all(r["Stage"] for r in gh.leads_table(fake, key))
+    fake.reset_log()
+    assert main(["today", f"gsheet:{key}", "--today", TODAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert "Blake Ferrow" in out
+    assert not [r for r in gh.api_requests(fake) if r.method != "GET"]  # today changes nothing
+    assert all(r.caller == SERVICE_ACCOUNT for r in gh.api_requests(fake))
+
+
+def test_the_api_root_override_is_where_requests_go(fake, env, monkeypatch, capsys):
+    key = two_leads(fake, env)
+    monkeypatch.setenv("LEADTRACKER_SHEETS_API", fake.url + "/v4/")  # the /v4 suffix is tolerated
+    fake.reset_log()
+    assert main(["refresh", f"gsheet:{key}", "--today", TODAY.isoformat()]) == 0
+    assert len(gh.api_requests(fake)) >= 4
+    monkeypatch.setenv("LEADTRACKER_SHEETS_API", "sheets proxy")
+    assert main(["refresh", f"gsheet:{key}"]) == 2
+    assert "LEADTRACKER_SHEETS_API='sheets proxy' is not a URL" in capsys.readouterr().err
+
+
+def test_gsheet_init_and_new_lay_out_an_empty_sheet(fake, env, capsys):
+    for command in (["gsheet", "init"], ["new"]):
+        key = fake.create("Fresh", editors=[SERVICE_ACCOUNT])
+        assert main(command + [url(key)]) == 0
+        assert "Laid out Google Sheet 'Fresh'" in capsys.readouterr().out
+        assert [s.title for s in fake.book(key).sheets][:2] == ["Leads", "Activity"]
+
+
+def test_messages_when_something_is_wrong(fake, env, monkeypatch, tmp_path, capsys):
+    private = fake.create("Private", editors=["owner@example.com"])
+    assert main(["refresh", f"gsheet:{private}"]) == 2
+    err = capsys.readouterr().err
+    assert f"not shared with {SERVICE_ACCOUNT}" in err and "Share" in err and "Traceback" not in err
+
+    assert main(["refresh", "gsheet:" + "1" + "Z" * 43]) == 2
+    assert "No Google Sheet has that key" in capsys.readouterr().err
+
+    assert main(["refresh", "gsheet:not-a-key"]) == 2
+    assert "does not name a Google Sheet" in capsys.readouterr().err
+
+    monkeypatch.setenv("LEADTRACKER_GOOGLE_CREDENTIALS", str(tmp_path / "missing.json"))
+    assert main(["refresh", f"gsheet:{private}"]) == 2
+    assert "missing.json named by LEADTRACKER_GOOGLE_CREDENTIALS does not exist" in capsys.readouterr().err
+
+    monkeypatch.delenv("LEADTRACKER_GOOGLE_CREDENTIALS")
+    assert main(["refresh", f"gsheet:{private}"]) == 2
+    err = capsys.readouterr().err
+    assert "No Google credentials" in err and "LEADTRACKER_GOOGLE_CREDENTIALS" in err
+
+
+def test_a_bad_key_file_is_named_without_printing_the_key(fake, env, monkeypatch, tmp_path, capsys):
+    info = json.loads(env.read_text())
+    key = fake.create("Any", editors=[SERVICE_ACCOUNT])
+    oauth_client = tmp_path / "client_secret.json"
+    oauth_client.write_text(json.dumps({"installed": {"client_id": "x", "client_secret": "s3cret-value"}}))
+    monkeypatch.setenv("LEADTRACKER_GOOGLE_CREDENTIALS", str(oauth_client))
+    assert main(["refresh", f"gsheet:{key}"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a service-account key" in err and "s3cret-value" not in err
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(dict(info, private_key=info["private_key"][:200] + "garbage")))
+    monkeypatch.setenv("LEADTRACKER_GOOGLE_CREDENTIALS", str(broken))
+    assert main(["refresh", f"gsheet:{key}"]) == 2
+    err = capsys.readouterr().err
+    assert "key" in err and "PRIVATE KEY" not in err and info["private_key"][30:60] not in err
+
+
+def test_gsheet_credentials_saves_the_key_for_this_user_only(fake, env, monkeypatch, capsys, tmp_path):
+    monkeypatch.delenv("LEADTRACKER_GOOGLE_CREDENTIALS")
+    assert main(["gsheet", "credentials", str(env)]) == 0
+    saved = tmp_path / "home" / ".config" / "leadtracker" / "google-service-account.json"
+    assert saved.exists() and oct(os.stat(saved).st_mode & 0o777) == "0o600"
+    assert "readable by you only" in capsys.readouterr().out
+    key = two_leads(fake, env)
+    assert main(["refresh", f"gsheet:{key}", "--today", TODAY.isoformat()]) == 0  # found without the variable
+
+
+def test_import_into_a_google_sheet_from_the_command_line(fake, env, tmp_path, capsys):
+    key = two_leads(fake, env)
+    csv = tmp_path / "list.csv"
+    csv.write_text("Owner Name,Property Address,City,State,ZIP\nCasey Dunmore,5 Ash St,Tampa,FL,33602\n")
+    assert main(["import", str(csv), "--into", f"gsheet:{key}", "--today", TODAY.isoformat()]) == 0
+    rows = gh.leads_table(fake, key)
+    casey = next(r for r in rows if r["Owner Name"] == "Casey Dunmore")
+    assert casey["Lead ID"] and casey["Stage"] == "New"
+
+
+def test_parse_duration():
+    assert parse_duration("5m") == 300 and parse_duration("90s") == 90 and parse_duration("1h") == 3600
+    assert parse_duration("2m30s") == 150 and parse_duration("45") == 45
+    with pytest.raises(Exception, match="not a duration"):
+        parse_duration("soon")
+
+
+def test_watch_refreshes_within_seconds_of_a_tick_and_clears_it(fake, env):
+    key = two_leads(fake, env)
+    lines: list[tuple[float, str]] = []
+    finished = threading.Event()
+
+    def say(text: str) -> None:
+        lines.append((time.monotonic(), text))
+
+    def run():
+        try:
+            watch(f"gsheet:{key}", every=600, poll=2, say=say, refreshes=2)
+        finally:
+            finished.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not any("Saved to" in text for _, text in lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    settings = fake.values(key, "Settings")
+    row = next(i for i, r in enumerate(settings, start=1) if r and r[0] == "Refresh now")
+    assert "Last refresh:" in settings[row - 1][2]
+    fake.teammate(key).type("Settings", f"B{row}", "TRUE")
+    ticked = time.monotonic()
+    assert finished.wait(30)
+    saved = [t for t, text in lines if "Saved to" in text]
+    assert len(saved) == 2 and saved[1] - ticked < 6  # every=600 s: only the tick can have started it
+    settings = fake.values(key, "Settings")
+    assert settings[row - 1][1] is False and "Last refresh:" in settings[row - 1][2]
+
+
+def test_watch_adds_the_refresh_now_row_to_a_sheet_that_lacks_it(fake, env):
+    key = fake.create("Plain", {"Leads": [["Lead ID", "Owner Name", "State"], ["L-1", "Avery Quill", "FL"]],
+                                "Settings": [["Setting", "Value"], ["Agent Name", "Jordan Avery"]]},
+                      editors=[SERVICE_ACCOUNT])
+    watch(f"gsheet:{key}", every=600, poll=2, say=lambda text: None, refreshes=1)
+    settings = fake.values(key, "Settings")
+    assert settings[1][:2] == ["Agent Name", "Jordan Avery"] and settings[2][:2] == ["Refresh now", False]
+    assert fake.book(key).by_title("Settings").get(2, 1).validation["condition"]["type"] == "BOOLEAN"
