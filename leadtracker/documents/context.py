@@ -124,11 +124,11 @@ def timeline_context(lead: dict, today: dt.date) -> dict:
     for step in table.itertuples(index=False):
         stage, when, estimate, meaning, source = step
         day = to_date(when)
-        note = clean(meaning).replace("ESTIMATED sale date: ", "Estimated: ").replace(
-            "a date the sheet does not hold", "a date I do not have yet").replace(" (Default Date)", "")
+        note = written_dates(clean(meaning).replace("ESTIMATED sale date: ", "Estimated: ").replace(
+            "a date the sheet does not hold", "a date I do not have yet").replace(" (Default Date)", ""))
         date_text = (long_date(day) + (" (estimate)" if estimate else "")) if day else "Not known yet"
         rows.append({"stage": PLAIN_STAGE.get(stage, clean(stage)), "date": date_text, "note": note})
-        for part in clean(source).split("; "):
+        for part in written_dates(_NOTES_TO_SELF.sub("", clean(source))).split("; "):
             if part and part not in ("Lead record", "Not on file") and part not in sources:
                 sources.append(part)
         if stage == "Foreclosure sale":
@@ -137,6 +137,22 @@ def timeline_context(lead: dict, today: dt.date) -> dict:
     summary, sale_phrase, time_answer = _sale_words(sale_day, sale_estimated, sale_meaning, today, state_name)
     return {"rows": rows, "has_rows": bool(rows), "sources": "; ".join(sources) or "the dates on file",
             "summary": summary, "sale_phrase": sale_phrase, "time_answer": time_answer}
+
+
+# the research's own marks in source names ("(checked)", "(checked; text as copied)"), not for a homeowner
+_NOTES_TO_SELF = re.compile(r"\s*\((?:checked|text as copied|as quoted)[^()]*\)|,? as (?:summarised|quoted)\b")
+_SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def written_dates(text: str) -> str:
+    """'effective 9/1/2017' -> 'effective September 1, 2017': dates in the rules' wording, written out."""
+    def word(found: re.Match) -> str:
+        try:
+            return long_date(dt.date(int(found.group(3)), int(found.group(1)), int(found.group(2))))
+        except ValueError:
+            return found.group(0)
+
+    return _SLASH_DATE.sub(word, text)
 
 
 def _sale_words(day: dt.date | None, estimated: bool, meaning: str, today: dt.date, state_name: str

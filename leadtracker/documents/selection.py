@@ -133,6 +133,13 @@ def select(book: Workbook, channel: str, finder, steps: tuple[str, ...] = (), le
         else:
             due = pd.notna(lead.get("Due Date")) and lead["Due Date"] <= today and bool(step)
             planned = channel in clean(lead.get("Next Channel")).split(" + ")
+            if due and not planned and not (steps and step not in steps):
+                plan_step = book.plan.step(step)
+                reason = book.reasons.at[row_index, channel] if channel in book.reasons.columns else ""
+                if plan_step is not None and channel in plan_step.channels and reason:
+                    # the step would use this channel, but the lead closed it: say so (and it went another way)
+                    skipped.append(Skipped(lead_id, owner_text, step, f"{channel.lower()} not allowed: {reason}"))
+                    continue
             if not (due and planned):
                 step = companions.get(lead_id, "")
                 if not step:
