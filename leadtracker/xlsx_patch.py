@@ -20,6 +20,7 @@ import math
 import os
 import re
 import shutil
+import struct
 import tempfile
 import zipfile
 from bisect import bisect_right
@@ -91,7 +92,7 @@ class PatchingXlsxStore(GridStore):
             raise WorkbookError(f"{self.path.name} could not be opened as a workbook ({error}).") from error
         self._cache: dict[str, list[list[object]]] = {}
         self._calamine = None
-        self._ops: list[tuple] = []  # every primitive write, in order, for the fallback
+        self._ops: list[tuple] = []  # sheets created, tables grown, sheets replaced, in order (cells: _cells)
         self._cells: dict[str, dict[int, dict[int, tuple[object, str | None, Kind | None]]]] = {}
         self._tables: dict[str, tuple[int, int]] = {}
         self._unsupported: list[str] = []
@@ -127,17 +128,41 @@ class PatchingXlsxStore(GridStore):
             values = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as error:  # noqa: BLE001 - calamine's own error types
             raise WorkbookError(f"{self.path.name}: sheet {sheet!r} could not be read ({error}).") from None
-        rows = [[_from_calamine(v) for v in row] for row in values]
-        while rows and all(v is None for v in rows[-1]):
+        rows = [[_from_calamine(v) if type(v) is not str else (v or None) for v in row] for row in values]
+        while rows and rows[-1].count(None) == len(rows[-1]):
             rows.pop()
         return rows
+
+    def _read(self, name: str, columns):
+        """GridStore._read, built column by column: the same table, a few times faster on long sheets."""
+        import pandas as pd
+
+        from .store import SheetData, find_header_row
+
+        rows = self._rows(name)
+        header_index = find_header_row(rows, columns)
+        if header_index is None:
+            return SheetData(name, (), pd.DataFrame(), 1 if not rows else len(rows) + 1)
+        headers = tuple(rows[header_index])
+        width = len(headers)
+        data, numbers = [], []
+        for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+            if row.count(None) == len(row) or not any(
+                    v is not None and (type(v) is not str or v.strip()) for v in row):
+                continue  # a blank row (or one of spaces) is not data
+            data.append(row[:width] + [None] * (width - len(row)) if len(row) < width else row[:width])
+            numbers.append(offset)
+        index = pd.Index(numbers, name="row")
+        by_column = list(zip(*data)) if data else [()] * width
+        frame = pd.DataFrame({c: pd.Series(list(values), index=index, dtype=object)
+                              for c, values in enumerate(by_column)}, index=index)
+        return SheetData(name, headers, frame, header_index + 1)
 
     def _get(self, sheet: str, row: int, col: int) -> object:
         return grid_get(self._rows(sheet), row, col)
 
     def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
                     header_kind: Kind | None = None) -> None:
-        self._ops.append(("cell", sheet, row, col, value, number_format, header_kind))
         self._cells.setdefault(sheet, {}).setdefault(row, {})[col] = (value, number_format, header_kind)
         grid_put(self._rows(sheet), row, col, value)
 
@@ -163,7 +188,7 @@ class PatchingXlsxStore(GridStore):
     def commit(self) -> str:
         if self.read_only:
             raise WorkbookError(f"{self.path.name} was opened only to read; nothing was saved.")
-        if not self._ops:
+        if not self._ops and not self._cells:
             return f"{self.path.name}: nothing to save."
         reasons = list(self._unsupported)
         temp: Path | None = None
@@ -206,16 +231,17 @@ class PatchingXlsxStore(GridStore):
         from .xlsx_store import XlsxStore
 
         store = XlsxStore(self.path, fast_read=True)
+        for op in self._ops:  # new sheets first, so their cells have somewhere to go
+            if op[0] == "create" and store._sheet_key(op[1]) is None:
+                store._create_sheet(op[1])
+        for sheet, rows in self._cells.items():
+            if store._sheet_key(sheet) is None:
+                store._create_sheet(sheet)
+            for row, writes in rows.items():
+                for col, (value, number_format, header_kind) in writes.items():
+                    store._set(sheet, row, col, value, number_format, header_kind)
         for op in self._ops:
-            if op[0] == "cell":
-                _, sheet, row, col, value, number_format, header_kind = op
-                if store._sheet_key(sheet) is None:
-                    store._create_sheet(sheet)
-                store._set(sheet, row, col, value, number_format, header_kind)
-            elif op[0] == "create":
-                if store._sheet_key(op[1]) is None:
-                    store._create_sheet(op[1])
-            elif op[0] == "table":
+            if op[0] == "table":
                 store._extend_table(op[1], op[2], op[3])
             elif op[0] == "replace":
                 store.replace_sheet(op[1])
@@ -256,15 +282,54 @@ def patch_package(source: Path, target: Path, cells: dict[str, dict[int, dict[in
                 rewritten[table_part] = grow_table(xml, last_col, last_row, header_cells)
         if styles is not None and styles.changed:
             rewritten["xl/styles.xml"] = styles.xml()
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out, open(source, "rb") as raw:
             for info in archive.infolist():
                 data = rewritten.get(info.filename)
+                if data is None and _copy_compressed(raw, info, out):
+                    continue  # an untouched part: its compressed bytes copied as they are
                 if data is None:
                     data = archive.read(info.filename)
                 clone = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 clone.compress_type = info.compress_type
                 clone.external_attr = info.external_attr
-                out.writestr(clone, data, compresslevel=6 if info.compress_type == zipfile.ZIP_DEFLATED else None)
+                level = (3 if len(data) > 8_000_000 else 6) if info.compress_type == zipfile.ZIP_DEFLATED else None
+                out.writestr(clone, data, compresslevel=level)  # a big sheet: faster, a little larger
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
+def _copy_compressed(source, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Copy one member's compressed bytes into `out` without inflating and deflating them again (most of a big
+    workbook is untouched). False when the member is one this does not handle (ZIP64, encrypted): then it is
+    copied the ordinary way."""
+    if info.file_size >= 1 << 31 or info.compress_size >= 1 << 31 or info.flag_bits & 0x01 or info.extra:
+        return False
+    source.seek(info.header_offset)
+    header = source.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size:
+        return False
+    fields = _LOCAL_HEADER.unpack(header)
+    if fields[0] != b"PK\x03\x04":
+        return False
+    source.seek(info.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11])
+    data = source.read(info.compress_size)
+    if len(data) != info.compress_size:
+        return False
+    clone = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    clone.compress_type = info.compress_type
+    clone.external_attr = info.external_attr
+    clone.create_system = info.create_system
+    clone.flag_bits = info.flag_bits & ~0x08  # sizes go in the local header, no data descriptor
+    clone.CRC, clone.compress_size, clone.file_size = info.CRC, info.compress_size, info.file_size
+    clone.header_offset = out.fp.tell()
+    out.fp.write(clone.FileHeader(zip64=False))
+    out.fp.write(data)
+    out.filelist.append(clone)
+    out.NameToInfo[clone.filename] = clone
+    out.start_dir = out.fp.tell()
+    out._didModify = True
+    return True
 
 
 def _table_parts(archive: zipfile.ZipFile, sheet_part: str, names: set[str]) -> list[str]:
@@ -341,12 +406,15 @@ class Styles:
         self._added_formats: dict[str, int] = {}
         self._added_xfs: list[str] = []
         self._derived: dict[tuple[int, str | None, bool], int] = {}
+        self._general: dict[int, bool] = {}
         self.changed = False
 
     def is_general(self, style: int) -> bool:
-        xf = self._xf(style)
-        match = re.search(r'numFmtId="(\d+)"', xf)
-        return match is None or match.group(1) == "0"
+        known = self._general.get(style)
+        if known is None:
+            match = re.search(r'numFmtId="(\d+)"', self._xf(style).split(">", 1)[0])
+            known = self._general[style] = match is None or match.group(1) == "0"
+        return known
 
     def derived(self, style: int, number_format: str | None, text: bool) -> int:
         """The index of `style` with `number_format` set and/or quotePrefix on, added once."""
@@ -430,9 +498,16 @@ def patch_sheet(xml: bytes, rows: dict[int, dict[int, tuple]], styles: Styles) -
         opening = re.search(rb"<sheetData\b[^>]*>", xml)
     start = opening.end()
     end = xml.index(b"</sheetData>", start)
+    first_written = min(rows)
+    scan_from = start
+    last = xml.rfind(b"<row ", start, end)
+    if last >= 0:  # appending after the last row (the usual import): only the last row needs reading
+        number = _ROW_NUMBER.search(xml, last, xml.index(b">", last))
+        if number is not None and int(number.group(1)) < first_written:
+            scan_from = last
     numbers: list[int] = []
     spans: list[tuple[int, int, bool]] = []  # (start, end of the start tag, self-closing)
-    for match in _ROW.finditer(xml, start, end):
+    for match in _ROW.finditer(xml, scan_from, end):
         number = _ROW_NUMBER.search(match.group(1))
         if number is None:
             raise PatchUnsupported("a row without its number")
@@ -440,8 +515,8 @@ def patch_sheet(xml: bytes, rows: dict[int, dict[int, tuple]], styles: Styles) -
         spans.append((match.start(), match.end(), match.group(2) == b"/"))
     if any(b <= a for a, b in zip(numbers, numbers[1:])):
         raise PatchUnsupported("rows out of order")
-    pieces: list[bytes] = [xml[:start]]
-    cursor = start
+    pieces: list[bytes] = [xml[:scan_from]]
+    cursor = scan_from
     max_row, max_col = 0, 0
     for row in sorted(rows):
         writes = rows[row]
@@ -464,8 +539,9 @@ def patch_sheet(xml: bytes, rows: dict[int, dict[int, tuple]], styles: Styles) -
                                                           for col in sorted(writes)) + b"</row>")
             cursor = insert_at
     pieces.append(xml[cursor:])
-    patched = b"".join(pieces)
-    return _grow_dimension(patched, max_row, max_col)
+    head = _grow_dimension(pieces[0][:start], max_row, max_col)  # <dimension> sits before <sheetData>
+    pieces[0] = head + pieces[0][start:]
+    return b"".join(pieces)
 
 
 def _patched_row(tag: bytes, body: bytes, closed: bool, row: int, writes: dict[int, tuple],
@@ -528,7 +604,12 @@ def _cell(row: int, col: int, write: tuple, style: int | None, styles: Styles, r
 
 
 def _plain(value: object) -> object:
-    if value is None or type(value).__name__ == "NaTType":
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is dt.datetime:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if value is None or kind.__name__ == "NaTType":
         return None
     if hasattr(value, "to_pydatetime"):
         value = value.to_pydatetime()

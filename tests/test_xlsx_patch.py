@@ -41,6 +41,8 @@ def test_an_import_rewrites_only_the_sheets_it_writes_and_grows_their_tables(tmp
     report = run_import(store, FIXTURES / "messy_list.csv", now=NOW, refresh=False, rejects_dir=tmp_path)
     assert store.saved_by == "patch"
     assert report.added == 7 and "Saved Tracker.xlsx" in report.saved
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None  # every part's checksum holds, the copied ones included
     after = members(path)
     changed = {name for name in before if before[name] != after.get(name)}
     assert changed == {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/tables/table1.xml",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import lru_cache
 
 import pandas as pd
 
@@ -114,13 +115,22 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _date(value: object) -> pd.Timestamp | None:
-    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
-        return pd.Timestamp(value)
+def _date(value: object) -> dt.datetime | None:
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (str, int, float)):
+        return _date_of(value)
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def _date_of(value: str | int | float) -> dt.datetime | None:
     from ..values import parse_dates
 
     parsed = parse_dates(pd.Series([value], dtype=object), "value").values.iloc[0]
-    return None if pd.isna(parsed) else pd.Timestamp(parsed)
+    return None if pd.isna(parsed) else pd.Timestamp(parsed).to_pydatetime()
 
 
 def _number(value: object) -> float | None:
@@ -128,6 +138,11 @@ def _number(value: object) -> float | None:
         return None
     if isinstance(value, (int, float)):
         return None if isinstance(value, float) and not math.isfinite(value) else float(value)
+    return _number_of(str(value))
+
+
+@lru_cache(maxsize=20_000)
+def _number_of(value: str) -> float | None:
     from ..values import parse_money
 
     parsed = parse_money(pd.Series([value], dtype=object), "value", allow_negative=True).values.iloc[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -60,8 +61,22 @@ class Plan:
         return [c for c in self.changes if not (c.filled or c.updated)]
 
 
-def existing_keys(leads: pd.DataFrame) -> tuple[dict[tuple[str, str], list[int]], dict[tuple[str, str], list[int]]]:
-    """Lookups (street key, ZIP) -> sheet rows and (street key, CITY|ST) -> sheet rows for the leads on the sheet."""
+def house_number(text: object) -> str | None:
+    """The leading digits of an address ("123" of "123B N Main St"); None when it does not start with one."""
+    match = _NUMBER.match(str(text))
+    return match.group(1).lstrip("0") or "0" if match else None
+
+
+_NUMBER = re.compile(r"\s*(\d+)")
+
+
+def existing_keys(leads: pd.DataFrame, wanted: set[tuple[str | None, str]] | None = None
+                  ) -> tuple[dict[tuple[str, str], list[int]], dict[tuple[str, str], list[int]]]:
+    """Lookups (street key, ZIP) -> sheet rows and (street key, CITY|ST) -> sheet rows for the leads on the sheet.
+
+    `wanted`: the (house number, ZIP or CITY|ST) pairs of the imported houses. The same house has the same number in
+    the same place, so a sheet row whose pair is not wanted cannot match and its address is not parsed (parsing is
+    the slow part on a big sheet). Rows whose address does not start with a number are always parsed."""
     by_zip: dict[tuple[str, str], list[int]] = {}
     by_place: dict[tuple[str, str], list[int]] = {}
     if leads.empty:
@@ -72,6 +87,17 @@ def existing_keys(leads: pd.DataFrame) -> tuple[dict[tuple[str, str], list[int]]
     for i, (row, raw) in enumerate(zip(leads.index, leads["Property Address"].tolist())):
         if raw is None or (isinstance(raw, float) and raw != raw):
             continue
+        if wanted is not None:
+            number = house_number(raw)
+            city = cities[i] if isinstance(cities[i], str) else None
+            place = f"{' '.join(city.split()).upper()}|{str(states[i]).upper()}" if city and states[i] else None
+            if number is not None and zips[i] and place and (number, zips[i]) not in wanted and (
+                    number, place) not in wanted:
+                continue
+            if number is not None and zips[i] and not place and (number, zips[i]) not in wanted:
+                continue
+            if number is not None and not zips[i] and place and (number, place) not in wanted:
+                continue
         address = parse_address(" ".join(str(raw).split()))
         if not address.street_key:
             continue
@@ -90,7 +116,12 @@ def plan_import(leads: pd.DataFrame, lead_ids: pd.Series, activity: pd.DataFrame
                 vendor: str, file_name: str, now: dt.datetime) -> Plan:
     """`leads`: the Leads sheet's rows in canonical columns, indexed by sheet row; `lead_ids`: their Lead IDs as
     text (blank ones already assigned); `activity`: the Activity sheet in canonical columns (or None)."""
-    by_zip, by_place = existing_keys(leads)
+    wanted: set[tuple[str | None, str]] = set()
+    for address, zip5, place in zip(prepared.leads["Property Address"], prepared.leads["_zip5"],
+                                    prepared.leads["_place"]):
+        number = house_number(address)
+        wanted.update((number, locality) for locality in (zip5, place) if locality)
+    by_zip, by_place = existing_keys(leads, wanted)
     last = ledger.last_imported(activity, set(VENDOR_FACTS) | set(NOTED_WHEN_KEPT))
     taken = set(lead_ids.dropna())
     stamp = now.replace(microsecond=0)

@@ -192,11 +192,15 @@ def _merge_duplicates(leads: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int
         return leads, []
     locality = leads["_zip5"].where(leads["_zip5"].notna(), leads["_place"])
     group = leads["_key"] + "@" + locality.astype(str)
-    if not group.duplicated().any():
+    repeated = group.duplicated(keep=False)
+    if not repeated.any():
         return leads, []
-    keep_rows, merges = [], []
-    for _, members in leads.groupby(group, sort=False):
+    keep = pd.Series(True, index=leads.index)
+    replacements: dict[object, pd.Series] = {}
+    merges = []
+    for _, members in leads[repeated].groupby(group[repeated], sort=False):  # only the houses listed twice
         first = members.iloc[0].copy()
+        keep[members.index[1:]] = False
         if len(members) > 1:
             for _, other in members.iloc[1:].iterrows():
                 for column in leads.columns:
@@ -217,8 +221,12 @@ def _merge_duplicates(leads: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int
                 first["_rows"] = first["_rows"] + other["_rows"]
                 first["_warnings"] = first["_warnings"] + other["_warnings"]
             merges.append((first["_rows"][0], first["_rows"][1:]))
-        keep_rows.append(first)
-    return pd.DataFrame(keep_rows).reset_index(drop=True), merges
+        replacements[members.index[0]] = first
+    merged = leads[keep].copy()
+    for index, row in replacements.items():
+        for column in merged.columns:
+            merged.at[index, column] = row[column]
+    return merged.reset_index(drop=True), merges
 
 
 _ZIP_PLACES: dict[str, tuple[str, str]] | None = None
