@@ -182,3 +182,22 @@ def test_watch_adds_the_refresh_now_row_to_a_sheet_that_lacks_it(fake, env):
     settings = fake.values(key, "Settings")
     assert settings[1][:2] == ["Agent Name", "Jordan Avery"] and settings[2][:2] == ["Refresh now", False]
     assert fake.book(key).by_title("Settings").get(2, 1).validation["condition"]["type"] == "BOOLEAN"
+
+
+def test_sync_email_into_a_google_sheet_reads_the_log_kept_for_it(fake, env, tmp_path, monkeypatch, capsys):
+    import datetime as dt
+
+    from sync.email_logs.own_log import OutboundRecord, append_records, own_log_path
+
+    key = two_leads(fake, env)
+    monkeypatch.chdir(tmp_path)
+    log = own_log_path(url(key))
+    assert log == tmp_path.joinpath(f"gsheet-{key}.email-log.jsonl").relative_to(tmp_path)
+    append_records(log, [OutboundRecord(dt.datetime(2026, 11, 28, 14, tzinfo=dt.timezone.utc), "sent",
+                                        "<d1-l2@example.com>", "L-2", "blake.ferrow@example.com", step="D1",
+                                        subject="Hello from your neighbour")])
+    assert main(["sync-email", "own", "--into", url(key), "--today", TODAY.isoformat()]) == 0
+    rows = [r for r in fake.values(key, "Activity")[1:] if r[2] == "L-2"]
+    assert len(rows) == 1 and rows[0][3] == "D1" and rows[0][6] == "Sent"
+    assert main(["sync-email", "own", "--into", url(key), "--today", TODAY.isoformat()]) == 0
+    assert len([r for r in fake.values(key, "Activity")[1:] if r[2] == "L-2"]) == 1  # a resync adds nothing

@@ -53,7 +53,12 @@ EVENTS = ("sent", "refused", "draft")
 
 
 def own_log_path(workbook: str | Path) -> Path:
-    """Where the tool's outbound log for a workbook lives: `MyLeads.email-log.jsonl` beside `MyLeads.xlsx`."""
+    """Where the tool's outbound log for a workbook lives: `MyLeads.email-log.jsonl` beside `MyLeads.xlsx`; for a
+    Google Sheet (`gsheet:<link or key>`), `gsheet-<key>.email-log.jsonl` in the folder the command runs in."""
+    if str(workbook).startswith("gsheet:"):
+        from ..gsheet_client import parse_target
+
+        return Path(f"gsheet-{parse_target(str(workbook))}{SUFFIX}")
     path = Path(workbook)
     return path.with_name(path.stem + SUFFIX)
 
