@@ -147,6 +147,7 @@ def test_a_reimport_updates_vendor_facts_fills_blanks_and_keeps_what_the_agent_t
         "4821 W HERON POINT BLVD": {"Pre-FC Auction Date": "02/12/2027", "Pre-FC Unpaid Balance": "$247,310"},
         "2714 W PALMETTO ST": {"Pre-FC Auction Date": "03/05/2027"},
         "88 SANDPIPER CT": {"Pre-FC Auction Date": "02/17/2027"},
+        "5906 N OLA AVE": {"Phone 1": "(813) 555-0199"},
     })
     out = import_cli(capsys, str(week2), "--into", str(tracker))
     assert counts(out) == {"Added": 0, "Updated": 2, "Unchanged": 4, "Rejected": 0}
@@ -162,6 +163,8 @@ def test_a_reimport_updates_vendor_facts_fills_blanks_and_keeps_what_the_agent_t
     assert "Loan Balance: $245,000 -> $247,310" in set(mine["Note"])
     assert "Sale Date: (blank) -> 2027-03-05" in set(activity["Note"])
     assert "Sale Date: kept 2027-02-10 (changed by hand); list says 2027-02-17" in set(activity["Note"])
+    # the owner's phone in the list changed, but phones are only ever filled: the first one stays, with a note
+    assert "Phone: kept +18135550171 (only blanks are filled); list says +18135550199" in set(activity["Note"])
     # the same file again changes nothing
     again = import_cli(capsys, str(week2), "--into", str(tracker))
     assert counts(again) == {"Added": 0, "Updated": 0, "Unchanged": 6, "Rejected": 0}
@@ -187,6 +190,8 @@ def test_a_lead_typed_by_hand_gets_blanks_filled_and_nothing_overwritten(tmp_pat
     assert lead["Sale Date"] == dt.datetime(2027, 1, 8)  # typed by hand: never replaced
     assert lead["Co-Owner Name"] == "Mary B. Smith" and lead["Phone"] == "+18135550142"  # blanks filled
     assert lead["Loan Balance"] == 245000 and lead["Lender"] == "WELLS FARGO BANK NA"
+    notes = set(activity_of(tracker)["Note"])
+    assert "Sale Date: kept 2027-01-08 (not set by an import); list says 2027-01-15" in notes
 
 
 def test_a_messy_file_imports_every_good_row_and_reports_every_bad_one(tmp_path, capsys):

@@ -7,7 +7,7 @@ import pytest
 from leadtracker.importers import known_header_count
 from leadtracker.importers.addresses import parse_address
 from leadtracker.importers.contacts import checked_email, e164, pick_phones
-from leadtracker.importers.ledger import change_note, kept_note, last_imported, new_lead_note, read_note
+from leadtracker.importers.ledger import Record, change_note, kept_note, last_imported, new_lead_note, read_note
 from leadtracker.importers.names import split_owners
 from leadtracker.importers.reading import read_file
 
@@ -100,11 +100,15 @@ def test_ledger_notes_read_back_what_the_import_recorded():
     columns = {"Sale Date", "Loan Balance", "Lender"}
     note = new_lead_note("PropStream", "week12.csv row 4", "SMITH JOHN; MARY -> X",
                          {"Sale Date": "2027-01-15", "Loan Balance": "$245,000", "Lender": "A; B = C"})
-    assert read_note(note, columns) == [("Sale Date", "2027-01-15"), ("Loan Balance", "$245,000"),
-                                        ("Lender", "A, B C")]
-    assert read_note(change_note("Sale Date", "2027-01-15", "2027-02-12"), columns) == [("Sale Date", "2027-02-12")]
-    assert read_note(change_note("Sale Date", None, "2027-02-12"), columns) == [("Sale Date", "2027-02-12")]
-    assert read_note(kept_note("Sale Date", "2027-02-10", "2027-02-17"), columns) == [("Sale Date", "2027-02-17")]
+    assert read_note(note, columns) == [("Sale Date", "2027-01-15", True), ("Loan Balance", "$245,000", True),
+                                        ("Lender", "A, B C", True)]
+    assert read_note(change_note("Sale Date", "2027-01-15", "2027-02-12"), columns) == [
+        ("Sale Date", "2027-02-12", True)]
+    assert read_note(change_note("Sale Date", None, "2027-02-12"), columns) == [("Sale Date", "2027-02-12", True)]
+    for reason in ("changed by hand", "not set by an import", "only blanks are filled"):
+        kept = kept_note("Lender", "Bank (of) X", "Bank Y", reason)
+        assert kept == f"Lender: kept Bank (of) X ({reason}); list says Bank Y"
+        assert read_note(kept, columns) == [("Lender", "Bank Y", False)]  # listed, not written into the cell
     assert read_note("Called, left a voicemail", columns) == []
     import datetime as dt
 
@@ -117,8 +121,11 @@ def test_ledger_notes_read_back_what_the_import_recorded():
         {"Timestamp": dt.datetime(2026, 12, 1), "Lead ID": "L-1", "Note": change_note("Sale Date", "a", "2027-04-01"),
          "Source": "quick-log"},  # not an import record
     ])
+    activity.loc[len(activity)] = {"Timestamp": dt.datetime(2026, 12, 2), "Lead ID": "L-1", "Source": "import",
+                                   "Note": kept_note("Sale Date", "2027-03-09", "2027-03-20")}
     found = last_imported(activity, columns)
-    assert found[("L-1", "Sale Date")] == "2027-03-01" and found[("L-1", "Loan Balance")] == "$245,000"
+    assert found[("L-1", "Sale Date")] == Record(written="2027-03-01", listed="2027-03-20")
+    assert found[("L-1", "Loan Balance")] == Record("$245,000", "$245,000")
 
 
 ROWS = [["Owner", "Property Address", "City", "State", "Zip"],

@@ -12,19 +12,26 @@ Notes are plain sentences the agent can read in the Activity sheet; the parts th
     New lead from PropStream (week12.csv row 14). As listed: SMITH JOHN & MARY. Facts: Sale Date = 2026-12-01; ...
     Sale Date: 2026-12-01 -> 2027-01-15          (a vendor update, or "(blank) -> ..." for a filled blank)
     Sale Date: kept 2026-12-20 (changed by hand); list says 2027-01-15
+The reason in a "kept" note is "changed by hand" (the cell differs from what an import wrote), "not set by an
+import" (no import ever wrote it: a lead typed by hand), or "only blanks are filled" (owners, phones, emails and
+the mailing address are filled, never replaced). A "kept" note records what the list said, so it is not repeated,
+but not as a value written into the cell.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
 SOURCE = "import"
 BLANK = "(blank)"
 _CHANGE = re.compile(r"^(?P<column>[^:]+): (?P<old>.*) -> (?P<new>.*)$")
-_KEPT = re.compile(r"^(?P<column>[^:]+): kept (?P<kept>.*) \(changed by hand\); list says (?P<new>.*)$")
+KEPT_REASONS = ("changed by hand", "not set by an import", "only blanks are filled")
+_KEPT = re.compile(r"^(?P<column>[^:]+): kept (?P<kept>.*) \((?:" + "|".join(KEPT_REASONS)
+                   + r")\); list says (?P<new>.*)$")
 _FACTS = re.compile(r"Facts: (?P<facts>.*)$")
 
 
@@ -47,13 +54,19 @@ def change_note(column: str, old: str | None, new: str) -> str:
     return f"{column}: {clean(old) if old else BLANK} -> {clean(new)}"
 
 
-def kept_note(column: str, kept: str, listed: str) -> str:
-    return f"{column}: kept {clean(kept)} (changed by hand); list says {clean(listed)}"
+def kept_note(column: str, kept: str, listed: str, reason: str = KEPT_REASONS[0]) -> str:
+    return f"{column}: kept {clean(kept)} ({reason}); list says {clean(listed)}"
 
 
-def last_imported(activity: pd.DataFrame | None, columns: set[str]) -> dict[tuple[str, str], str]:
-    """(Lead ID, column) -> the value the last import recorded for it, as written in the note (oldest first, so the
-    latest record wins). `activity` has canonical Activity columns."""
+@dataclass(frozen=True)
+class Record:
+    written: str | None  # the last value an import wrote into the cell, as the note says it
+    listed: str | None  # the last value a list gave for it (written or not)
+
+
+def last_imported(activity: pd.DataFrame | None, columns: set[str]) -> dict[tuple[str, str], Record]:
+    """(Lead ID, column) -> what the import notes recorded for it, oldest first so the latest wins. `activity` has
+    canonical Activity columns."""
     if activity is None or activity.empty:
         return {}
     source = activity["Source"].astype(str).str.strip().str.casefold()
@@ -63,23 +76,24 @@ def last_imported(activity: pd.DataFrame | None, columns: set[str]) -> dict[tupl
     stamps = pd.to_datetime(rows["Timestamp"], errors="coerce")
     order = pd.DataFrame({"ts": stamps, "n": range(len(rows))}, index=rows.index).sort_values(["ts", "n"],
                                                                                               na_position="first")
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], Record] = {}
     for index in order.index:
         lead = _key(rows.at[index, "Lead ID"])
-        for column, value in read_note(str(rows.at[index, "Note"]), columns):
-            found[(lead, column)] = value
+        for column, value, written in read_note(str(rows.at[index, "Note"]), columns):
+            before = found.get((lead, column), Record(None, None))
+            found[(lead, column)] = Record(value if written else before.written, value)
     return found
 
 
-def read_note(note: str, columns: set[str]) -> list[tuple[str, str]]:
-    """(column, value recorded) pairs in one import note."""
+def read_note(note: str, columns: set[str]) -> list[tuple[str, str, bool]]:
+    """(column, value, whether it was written into the cell) for each value one import note records."""
     note = note.strip()
     match = _KEPT.match(note)
     if match and match.group("column") in columns:
-        return [(match.group("column"), match.group("new"))]
+        return [(match.group("column"), match.group("new"), False)]
     match = _CHANGE.match(note)
     if match and match.group("column") in columns:
-        return [(match.group("column"), match.group("new"))]
+        return [(match.group("column"), match.group("new"), True)]
     match = _FACTS.search(note)
     if not match:
         return []
@@ -87,7 +101,7 @@ def read_note(note: str, columns: set[str]) -> list[tuple[str, str]]:
     for part in match.group("facts").split("; "):
         column, sep, value = part.partition(" = ")
         if sep and column in columns:
-            pairs.append((column, value))
+            pairs.append((column, value, True))
     return pairs
 
 

@@ -29,6 +29,7 @@ from .contacts import checked_email, e164
 from .fields import NOTED_WHEN_KEPT, VENDOR_FACTS, column_type, comparable, noted_comparable, shown
 from .normalize import Prepared
 
+RECORDED = tuple(VENDOR_FACTS) + tuple(sorted(NOTED_WHEN_KEPT - set(VENDOR_FACTS)))  # what a new lead's note lists
 NEVER_ON_EXISTING = frozenset({"Received", "Source"})  # when a lead arrived, and from where, stay as first recorded
 TYPED = (ValueType.DATE, ValueType.MONEY, ValueType.NUMBER, ValueType.INTEGER, ValueType.PERCENT)
 WRITE_ORDER = tuple(c for c in IMPORTABLE_NAMES)
@@ -122,7 +123,7 @@ def plan_import(leads: pd.DataFrame, lead_ids: pd.Series, activity: pd.DataFrame
         number = house_number(address)
         wanted.update((number, locality) for locality in (zip5, place) if locality)
     by_zip, by_place = existing_keys(leads, wanted)
-    last = ledger.last_imported(activity, set(VENDOR_FACTS) | set(NOTED_WHEN_KEPT))
+    last = ledger.last_imported(activity, set(RECORDED))
     taken = set(lead_ids.dropna())
     stamp = now.replace(microsecond=0)
     new_rows: list[dict] = []
@@ -147,7 +148,7 @@ def plan_import(leads: pd.DataFrame, lead_ids: pd.Series, activity: pd.DataFrame
         lead_id = _new_id(record, taken)
         taken.add(lead_id)
         new_rows.append({"Lead ID": lead_id, **{c: record[c] for c in WRITE_ORDER if c in record}})
-        facts = {c: shown(c, record[c]) for c in VENDOR_FACTS if not _blank(record.get(c))}
+        facts = {c: shown(c, record[c]) for c in RECORDED if not _blank(record.get(c))}
         records.append(_activity(ledger.activity_id(lead_id, "new"), stamp, lead_id,
                                  ledger.new_lead_note(vendor, where, record["_listed"], facts), where))
     columns = ["Lead ID"] + list(WRITE_ORDER)
@@ -176,17 +177,20 @@ def _merge_one(current: pd.Series, lead_id: str | None, row: int, record: dict,
             note = ledger.change_note(column, None, shown(column, value))
             change.filled.append(note)
         else:
-            recorded = last.get((lead_id, column))
-            if column in VENDOR_FACTS and recorded is not None and noted_comparable(column, recorded) == now_value:
+            history = last.get((lead_id, column), ledger.Record(None, None))
+            untouched = history.written is not None and noted_comparable(column, history.written) == now_value
+            if column in VENDOR_FACTS and untouched:
                 note = ledger.change_note(column, shown(column, raw), shown(column, value))
                 change.updated.append(note)
             else:
+                reason = ledger.KEPT_REASONS[2] if untouched else ledger.KEPT_REASONS[0] \
+                    if history.written is not None else ledger.KEPT_REASONS[1]
+                note = ledger.kept_note(column, shown(column, raw), shown(column, value), reason)
                 if column in NOTED_WHEN_KEPT:
-                    if recorded is None or noted_comparable(column, recorded) != listed:
-                        note = ledger.kept_note(column, shown(column, raw), shown(column, value))
+                    if history.listed is None or noted_comparable(column, history.listed) != listed:
                         records.append(_activity(ledger.activity_id(lead_id, column, "kept", now_value, listed),
                                                  stamp, lead_id, note, where))
-                    change.kept.append(ledger.kept_note(column, shown(column, raw), shown(column, value)))
+                    change.kept.append(note)
                 continue
         updates.append(CellUpdate(lead_id, column, raw, value))
         records.append(_activity(ledger.activity_id(lead_id, column, now_value, listed), stamp, lead_id, note,
