@@ -19,6 +19,7 @@ row and the clearing of the quick-log cells it came from land together.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -161,7 +162,8 @@ class Planner:
         self.grid_size: dict[str, list[int]] = {t: [m.rows, m.cols] for t, m in meta.items()}
         self.new_ids: dict[str, dict[str, list[int]]] = {}
         self.added: dict[str, dict[str, int]] = {}  # columns added at the right end, by sheet
-        self.present: dict[tuple[str, str | None], set[str]] = {}  # ids on a sheet, plus those queued to append
+        self.present: dict[tuple[str, str | None], set[str]] = {}
+        self.table_ranges: list[dict] = []  # tool sheets' tables, written as values after their sheet is cleared  # ids on a sheet, plus those queued to append
         self.width: dict[str, int] = {}
 
     # --- helpers ----------------------------------------------------------------------------------------------
@@ -439,25 +441,25 @@ class Planner:
 
     # --- tool-owned sheets --------------------------------------------------------------------------------------
     def _plan_tool(self, sheet: ToolSheet) -> None:
+        """Rebuild a tool-owned sheet: one structural unit clears it and writes the title and header rows with their
+        formats, number formats by column and the charts; the table's values follow as RAW values (compact, and
+        text is never parsed)."""
         title = sheet.name
         sheet_id = self.sheet_id(title)
         columns = [str(c) for c in sheet.frame.columns]
-        header_row = 3 if sheet.title else 1
-        rows: list[dict] = []
+        header_row = 3 if sheet.title else 1  # 1-based, as the other stores lay tool sheets out
+        head: list[dict] = []
         if sheet.title:
-            rows.append({"values": [cell(sheet.title, fmt={"textFormat": {"bold": True, "fontSize": 13}})]})
-            rows.append({})
+            head.append({"values": [cell(sheet.title, fmt={"textFormat": {"bold": True, "fontSize": 13}})]})
+            head.append({})
         header_fmt = {"backgroundColor": rgb(TOOL_HEADER_FILL),
                       "textFormat": {"bold": True, "foregroundColor": rgb("FFFFFF")}}
-        rows.append({"values": [cell(name, fmt=header_fmt if name.strip() else None) for name in columns]})
-        patterns = [sheet.number_formats.get(name) for name in columns]
-        for record in sheet.frame.itertuples(index=False):
-            rows.append({"values": [cell(value, pattern) for value, pattern in zip(record, patterns)]})
-        needed_rows = max(len(rows) + 20, 100)
+        head.append({"values": [cell(name, fmt=header_fmt if name.strip() else None) for name in columns]})
+        data = [[to_wire(v) for v in record] for record in sheet.frame.itertuples(index=False)]  # null: blank
+        needed_rows = max(header_row + len(data) + 20, 100)
         needed_cols = max(len(columns), 1)
         for chart in sheet.charts:
-            anchor_col = _anchor(chart.anchor)[1]
-            needed_cols = max(needed_cols, anchor_col + 8)
+            needed_cols = max(needed_cols, _anchor(chart.anchor)[1] + 8)
         unit: list[dict] = []
         size = self.grid_size.get(title, [1000, 26])
         grow = {}
@@ -472,17 +474,16 @@ class Planner:
             self.grid_size[title] = [max(size[0], needed_rows), max(size[1], needed_cols)]
         for chart_id in (self.meta[title].charts if title in self.meta else ()):
             unit.append({"deleteEmbeddedObject": {"objectId": chart_id}})
-        chunks = self._chunks(rows)
-        # the first chunk is written over the whole sheet, which clears everything it does not cover; a sheet too
-        # big for one request continues in requests that only write their rows
-        unit.append({"updateCells": {"range": {"sheetId": sheet_id}, "rows": chunks[0],
+        # written over the whole sheet, the head rows clear every other cell (values and formats)
+        unit.append({"updateCells": {"range": {"sheetId": sheet_id}, "rows": head,
                                      "fields": "userEnteredValue,userEnteredFormat"}})
-        start = len(chunks[0])
-        for chunk in chunks[1:]:
-            self.tool_units.append(unit)
-            unit = [{"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": start, "columnIndex": 0},
-                                     "rows": chunk, "fields": "userEnteredValue,userEnteredFormat"}}]
-            start += len(chunk)
+        for index, name in enumerate(columns):
+            pattern = sheet.number_formats.get(name) or _date_pattern(sheet.frame[name])
+            nf = number_format(pattern)
+            if nf and data:
+                unit.append({"repeatCell": {
+                    "range": grid_range(sheet_id, header_row, header_row + len(data), index, index + 1),
+                    "cell": {"userEnteredFormat": {"numberFormat": nf}}, "fields": "userEnteredFormat.numberFormat"}})
         unit.append({"updateSheetProperties": {
             "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": header_row}},
             "fields": "gridProperties.frozenRowCount"}})
@@ -493,7 +494,25 @@ class Planner:
         for chart in sheet.charts:
             unit.append({"addChart": {"chart": _chart(sheet_id, chart, columns, header_row, len(sheet.frame))}})
         self.tool_units.append(unit)
+        if data and columns:
+            self.table_ranges += self._row_ranges(title, header_row, len(columns), data)
         self.summary.tool_sheets.append(title)
+
+    def _row_ranges(self, title: str, first_row0: int, width: int, rows: list[list]) -> list[dict]:
+        """A table's rows as ValueRanges (ROWS), each small enough for a request."""
+        out, start = [], 0
+        budget = self.limit - 400
+        while start < len(rows):
+            end, size = start, 0
+            while end < len(rows):
+                size += encoded_size(rows[end]) + 1
+                if size > budget and end > start:
+                    break
+                end += 1
+            out.append({"range": a1(title, first_row0 + start, 0, first_row0 + end, width),
+                        "majorDimension": "ROWS", "values": rows[start:end]})
+            start = end
+        return out
 
     # --- packing into requests under the size limit --------------------------------------------------------------
     def _pack_structure(self) -> list[dict]:
@@ -514,7 +533,7 @@ class Planner:
         return parts
 
     def _pack_values(self) -> list[list[dict]]:
-        ranges: list[dict] = []
+        ranges: list[dict] = list(self.table_ranges)
         for (title, col), cells in sorted(self.values.items()):
             rows = sorted(cells)
             start = 0
@@ -637,6 +656,14 @@ def _fold(value) -> object:
 def _raw(value):
     """A RAW value: '' clears the cell (null would leave it as it is)."""
     return "" if value is None else value
+
+
+def _date_pattern(series: pd.Series) -> str | None:
+    """The number format for a column of datetimes without one of its own (dates, or dates with times)."""
+    values = [v for v in series.to_numpy(dtype=object) if isinstance(v, (pd.Timestamp, dt.datetime)) and v == v]
+    if not values:
+        return None
+    return "yyyy-mm-dd hh:mm" if any(v.hour or v.minute for v in values) else "yyyy-mm-dd"
 
 
 def _set_cell(sheet_id: int, row: int, col: int, value) -> dict:
