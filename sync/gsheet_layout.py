@@ -51,8 +51,8 @@ def init_sheet(api: SheetsAPI, key: str) -> str:
     holding = [t for t, a in zip(clash + blank, answers) if a.get("values")]
     if holding:
         raise GoogleSheetError(
-            f"Google Sheet '{title}' already has {', '.join(holding)} with data in it, and gsheet init only lays out an "
-            f"empty sheet. To use the tracker on a sheet you already have, run: leadtracker refresh gsheet:{key} "
+            f"Google Sheet '{title}' already has {', '.join(holding)} with data in it, and gsheet init only lays out "
+            f"an empty sheet. To use the tracker on a sheet you already have, run: leadtracker refresh gsheet:{key} "
             "(it adds the columns and sheets that are missing and never changes what you typed).")
     if clash:
         raise GoogleSheetError(f"Google Sheet '{title}' already has sheets named {', '.join(clash)}; delete or "

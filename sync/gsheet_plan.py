@@ -19,7 +19,6 @@ row and the clearing of the quick-log cells it came from land together.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -28,7 +27,8 @@ import pandas as pd
 from leadtracker.schema import Column, Kind, map_headers
 from leadtracker.store import HEADER_SEARCH_ROWS, ToolSheet, find_header_row, key_text
 
-from .gsheet_cells import a1, cell, column_letters, encoded_size, grid_range, number_format, rgb, same, to_wire
+from .gsheet_cells import a1, cell, encoded_size, grid_range, number_format, rgb, same, to_wire
+from .gsheet_tools import tool_sheet_requests
 
 MAX_REQUEST_BYTES = 1_900_000  # Google recommends at most 2 MB per request; leave room for the envelope
 RUN_GAP = 8  # unchanged cells bridged by nulls inside one written range before a new range is cheaper
@@ -36,7 +36,6 @@ FINGERPRINT = ("Owner Name", "Property Address", "City", "ZIP", "Phone", "Email"
 QUICK_LOG_REF = re.compile(r"^Leads row (\d+)$")
 HEADER_FILLS = {Kind.INPUT: "1F3864", Kind.QUICK_LOG: "C6EFCE", Kind.COMPUTED: "D9D9D9"}
 HEADER_TEXT = {Kind.INPUT: "FFFFFF", Kind.QUICK_LOG: "006100", Kind.COMPUTED: "404040"}
-TOOL_HEADER_FILL = "1F3864"
 PROTECTION_NOTE = "Lead Tracker: computed column, rewritten on every refresh"
 
 
@@ -162,8 +161,8 @@ class Planner:
         self.grid_size: dict[str, list[int]] = {t: [m.rows, m.cols] for t, m in meta.items()}
         self.new_ids: dict[str, dict[str, list[int]]] = {}
         self.added: dict[str, dict[str, int]] = {}  # columns added at the right end, by sheet
-        self.present: dict[tuple[str, str | None], set[str]] = {}
-        self.table_ranges: list[dict] = []  # tool sheets' tables, written as values after their sheet is cleared  # ids on a sheet, plus those queued to append
+        self.present: dict[tuple[str, str | None], set[str]] = {}  # ids on a sheet, plus those queued to append
+        self.table_ranges: list[dict] = []  # tool sheets' tables, written as values after their sheet is cleared
         self.width: dict[str, int] = {}
 
     # --- helpers ----------------------------------------------------------------------------------------------
@@ -371,7 +370,6 @@ class Planner:
         now_grid = self._current(title)
         now = layout(now_grid.grid, intent.columns) if not new else Layout(None, [], {})
         sheet_id = self.sheet_id(title)
-        rows: list[list[dict]] = []
         if now.header_row is None:
             positions = {c.name: i for i, c in enumerate(intent.columns)}
             header = [cell(c.name, fmt=_header_format(c.kind)) for c in intent.columns]
@@ -441,78 +439,14 @@ class Planner:
 
     # --- tool-owned sheets --------------------------------------------------------------------------------------
     def _plan_tool(self, sheet: ToolSheet) -> None:
-        """Rebuild a tool-owned sheet: one structural unit clears it and writes the title and header rows with their
-        formats, number formats by column and the charts; the table's values follow as RAW values (compact, and
-        text is never parsed)."""
         title = sheet.name
-        sheet_id = self.sheet_id(title)
-        columns = [str(c) for c in sheet.frame.columns]
-        header_row = 3 if sheet.title else 1  # 1-based, as the other stores lay tool sheets out
-        head: list[dict] = []
-        if sheet.title:
-            head.append({"values": [cell(sheet.title, fmt={"textFormat": {"bold": True, "fontSize": 13}})]})
-            head.append({})
-        header_fmt = {"backgroundColor": rgb(TOOL_HEADER_FILL),
-                      "textFormat": {"bold": True, "foregroundColor": rgb("FFFFFF")}}
-        head.append({"values": [cell(name, fmt=header_fmt if name.strip() else None) for name in columns]})
-        data = [[to_wire(v) for v in record] for record in sheet.frame.itertuples(index=False)]  # null: blank
-        needed_rows = max(header_row + len(data) + 20, 100)
-        needed_cols = max(len(columns), 1)
-        for chart in sheet.charts:
-            needed_cols = max(needed_cols, _anchor(chart.anchor)[1] + 8)
-        unit: list[dict] = []
-        size = self.grid_size.get(title, [1000, 26])
-        grow = {}
-        if needed_rows > size[0]:
-            grow["rowCount"] = needed_rows
-        if needed_cols > size[1]:
-            grow["columnCount"] = needed_cols
-        if grow:
-            unit.append({"updateSheetProperties": {
-                "properties": {"sheetId": sheet_id, "gridProperties": grow},
-                "fields": ",".join(f"gridProperties.{k}" for k in grow)}})
-            self.grid_size[title] = [max(size[0], needed_rows), max(size[1], needed_cols)]
-        for chart_id in (self.meta[title].charts if title in self.meta else ()):
-            unit.append({"deleteEmbeddedObject": {"objectId": chart_id}})
-        # written over the whole sheet, the head rows clear every other cell (values and formats)
-        unit.append({"updateCells": {"range": {"sheetId": sheet_id}, "rows": head,
-                                     "fields": "userEnteredValue,userEnteredFormat"}})
-        for index, name in enumerate(columns):
-            pattern = sheet.number_formats.get(name) or _date_pattern(sheet.frame[name])
-            nf = number_format(pattern)
-            if nf and data:
-                unit.append({"repeatCell": {
-                    "range": grid_range(sheet_id, header_row, header_row + len(data), index, index + 1),
-                    "cell": {"userEnteredFormat": {"numberFormat": nf}}, "fields": "userEnteredFormat.numberFormat"}})
-        unit.append({"updateSheetProperties": {
-            "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": header_row}},
-            "fields": "gridProperties.frozenRowCount"}})
-        for index, name in enumerate(columns):
-            unit.append({"updateDimensionProperties": {
-                "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": index, "endIndex": index + 1},
-                "properties": {"pixelSize": int(sheet.widths.get(name, 12) * 7 + 10)}, "fields": "pixelSize"}})
-        for chart in sheet.charts:
-            unit.append({"addChart": {"chart": _chart(sheet_id, chart, columns, header_row, len(sheet.frame))}})
+        charts = self.meta[title].charts if title in self.meta else ()
+        unit, ranges, size = tool_sheet_requests(sheet, self.sheet_id(title), self.grid_size.get(title, [1000, 26]),
+                                                 charts, self.limit)
+        self.grid_size[title] = size
         self.tool_units.append(unit)
-        if data and columns:
-            self.table_ranges += self._row_ranges(title, header_row, len(columns), data)
+        self.table_ranges += ranges
         self.summary.tool_sheets.append(title)
-
-    def _row_ranges(self, title: str, first_row0: int, width: int, rows: list[list]) -> list[dict]:
-        """A table's rows as ValueRanges (ROWS), each small enough for a request."""
-        out, start = [], 0
-        budget = self.limit - 400
-        while start < len(rows):
-            end, size = start, 0
-            while end < len(rows):
-                size += encoded_size(rows[end]) + 1
-                if size > budget and end > start:
-                    break
-                end += 1
-            out.append({"range": a1(title, first_row0 + start, 0, first_row0 + end, width),
-                        "majorDimension": "ROWS", "values": rows[start:end]})
-            start = end
-        return out
 
     # --- packing into requests under the size limit --------------------------------------------------------------
     def _pack_structure(self) -> list[dict]:
@@ -658,14 +592,6 @@ def _raw(value):
     return "" if value is None else value
 
 
-def _date_pattern(series: pd.Series) -> str | None:
-    """The number format for a column of datetimes without one of its own (dates, or dates with times)."""
-    values = [v for v in series.to_numpy(dtype=object) if isinstance(v, (pd.Timestamp, dt.datetime)) and v == v]
-    if not values:
-        return None
-    return "yyyy-mm-dd hh:mm" if any(v.hour or v.minute for v in values) else "yyyy-mm-dd"
-
-
 def _set_cell(sheet_id: int, row: int, col: int, value) -> dict:
     return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row - 1, "columnIndex": col},
                             "rows": [{"values": [cell(value)]}], "fields": "userEnteredValue"}}
@@ -684,39 +610,5 @@ def _quick_log_row(record: dict) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _anchor(ref: str) -> tuple[int, int]:
-    match = re.match(r"^([A-Z]+)(\d+)$", ref)
-    letters, number = match.group(1), int(match.group(2))
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return number - 1, col - 1
-
-
-def _chart(sheet_id: int, spec, columns: list[str], header_row: int, rows: int) -> dict:
-    """A ChartSpec as a native Sheets chart over the table's rows first_row..last_row (the header names the
-    series when the chart starts at the first row)."""
-    value_col = columns.index(spec.value_column)
-    category_col = columns.index(spec.category_column)
-    end = header_row + (spec.last_row if spec.last_row is not None else rows)  # 0-based, exclusive
-    start = header_row - 1 if spec.first_row == 0 else header_row + spec.first_row
-
-    def source(col: int) -> dict:
-        return {"sourceRange": {"sources": [grid_range(sheet_id, start, end, col, col + 1)]}}
-
-    anchor_row, anchor_col = _anchor(spec.anchor)
-    axes = [{"position": "BOTTOM_AXIS", "title": spec.x_title}, {"position": "LEFT_AXIS", "title": spec.y_title}]
-    return {
-        "spec": {"title": spec.title, "basicChart": {
-            "chartType": "COLUMN" if spec.kind == "bar" else "LINE", "legendPosition": "NO_LEGEND",
-            "axis": [a for a in axes if a["title"]], "headerCount": 1 if spec.first_row == 0 else 0,
-            "domains": [{"domain": source(category_col)}],
-            "series": [{"series": source(value_col), "targetAxis": "LEFT_AXIS"}]}},
-        "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": anchor_row,
-                                                        "columnIndex": anchor_col},
-                                         "widthPixels": 600, "heightPixels": 280}},
-    }
-
-
-__all__ = ["Planner", "Plan", "SheetMeta", "FillIntent", "ComputedIntent", "AppendIntent", "UpdateIntent", "Current", "NeedFull",
-           "Summary", "layout", "column_letters"]
+__all__ = ["Planner", "Plan", "SheetMeta", "FillIntent", "ComputedIntent", "AppendIntent", "UpdateIntent",
+           "Current", "NeedFull", "Summary", "layout"]

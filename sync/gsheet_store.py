@@ -73,7 +73,6 @@ class GsheetStore(GridStore):
             self.title = answer.get("properties", {}).get("title") or self.key
             self.label = f"Google Sheet '{self.title}'"
             self._meta = {}
-            self.raw_metadata = answer
             for sheet in answer.get("sheets", []):
                 props = sheet["properties"]
                 grid = props.get("gridProperties", {})

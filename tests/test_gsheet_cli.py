@@ -40,7 +40,8 @@ def url(key: str) -> str:
 
 def two_leads(fake, key_file) -> str:
     key = gh.laid_out(fake, key_file)
-    gh.fill(fake, key, "Leads", [lead("L-1", **{"Log Outcome": "Spoke"}), lead("L-2", **{"Owner Name": "Blake Ferrow"})])
+    gh.fill(fake, key, "Leads", [lead("L-1", **{"Log Outcome": "Spoke"}),
+                                 lead("L-2", **{"Owner Name": "Blake Ferrow"})])
     return key
 
 

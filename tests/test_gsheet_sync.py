@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 
 import gsheet_helpers as gh
 from builders import TODAY, lead, touch
 from fake_sheets import FakeSheets, service_account_file
-from leadtracker import schema
 from leadtracker.commands import run_refresh
 from leadtracker.errors import LeadTrackerError
 from sync.gsheet_client import RetryPolicy
@@ -54,6 +52,13 @@ def team_leads(n: int = 24) -> list[dict]:
             "State": STATES[i % len(STATES)], "ZIP": f"{33600 + i}", "Phone": f"(813) 555-01{i % 100:02d}",
             "Sale Date": dt.datetime(2027, 1, 1) + dt.timedelta(days=3 * i)}))
     return out
+
+
+def agent_rows(fake, key) -> list[list]:
+    """Activity rows other than the contact-rules audit trail (Do Not Call checks and opt-outs, issue 8)."""
+    rows = fake.values(key, "Activity")
+    source = rows[0].index("Source")
+    return [r for r in rows[1:] if (r[source] if len(r) > source else None) != "contact-rules"]
 
 
 def sheet_with(fake, key_file, leads: list[dict], activity: list[dict] | None = None) -> str:
@@ -224,12 +229,11 @@ def test_a_quick_log_entry_changed_mid_sync_is_left_for_the_next_run(fake, key_f
     assert rows["L-003"]["Log Outcome"] == "Meeting Set" and rows["L-003"]["Log Note"] == "wants a call back"
     assert rows["L-002"]["Log Outcome"] == "No Answer"
     assert rows["L-005"]["Log Outcome"] is None  # consumed as read
-    activity = fake.values(key, "Activity")
-    outcomes = [(r[2], r[6]) for r in activity[1:]]
+    outcomes = [(r[2], r[6]) for r in agent_rows(fake, key)]
     assert outcomes == [("L-005", "Left Voicemail")]  # nothing logged for the entry that changed
     assert "left in place for the next refresh" in report.saved
     run_refresh(gh.store(fake, key, key_file), TODAY)
-    outcomes = sorted((r[2], r[6]) for r in fake.values(key, "Activity")[1:])
+    outcomes = sorted((r[2], r[6]) for r in agent_rows(fake, key))
     assert outcomes == [("L-002", "No Answer"), ("L-003", "Meeting Set"), ("L-005", "Left Voicemail")]
     rows = {r["Lead ID"]: r for r in gh.leads_table(fake, key)}
     assert rows["L-003"]["Log Outcome"] is None and rows["L-003"]["Log Note"] is None
@@ -258,7 +262,7 @@ def test_teammate_adds_activity_by_hand_mid_sync(fake, key_file):
                                       "Lead ID": "L-004", "Outcome": "Spoke", "Channel": "Call"}])
 
     refresh_with_teammate(fake, key, key_file, typed)
-    ids = [r[0] for r in fake.values(key, "Activity")[1:]]
+    ids = [r[0] for r in agent_rows(fake, key)]
     assert ids[:2] == [ids[0], "HAND-1"] and len(ids) == 3 and ids[2].startswith("Q-")
 
 
@@ -284,7 +288,7 @@ def test_429_then_success_is_done_after_waiting_retry_after(fake, key_file):
     assert "Saved to" in report.saved
     assert 3 in sleeper.waits or any(w >= 3 for w in sleeper.waits[:1])
     assert any(w >= 7 for w in sleeper.waits)
-    assert [r[6] for r in fake.values(key, "Activity")[1:]] == ["Spoke"]
+    assert [r[6] for r in agent_rows(fake, key)] == ["Spoke"]
     assert all(r["Stage"] for r in gh.leads_table(fake, key))
 
 
@@ -303,13 +307,13 @@ def test_a_persistent_500_stops_after_the_cap_and_appends_nothing_twice(fake, ke
     assert "500" in message and "4 times" in message and "nothing was written twice" in message
     assert len(fake.requests(lambda r: r.line.endswith(f"{key}:batchUpdate") and r.status == 500)) == 4  # the cap
     assert len(sleeper.waits) == 3
-    outcomes = [r[6] for r in fake.values(key, "Activity")[1:]]
+    outcomes = [r[6] for r in agent_rows(fake, key)]
     assert outcomes == (["Left Voicemail", "Spoke"] if after_apply else [])
     logged = {r["Lead ID"]: r["Log Outcome"] for r in gh.leads_table(fake, key)}
     assert logged["L-001"] == (None if after_apply else "Left Voicemail")  # cleared with its Activity row, or kept
     fake.faults.clear()
     run_refresh(gh.store(fake, key, key_file), TODAY)  # later, Google is back
-    assert sorted(r[6] for r in fake.values(key, "Activity")[1:]) == ["Left Voicemail", "Spoke"]
+    assert sorted(r[6] for r in agent_rows(fake, key)) == ["Left Voicemail", "Spoke"]
 
 
 def test_a_dropped_connection_after_the_append_landed_appends_nothing_twice(fake, key_file):
@@ -319,7 +323,7 @@ def test_a_dropped_connection_after_the_append_landed_appends_nothing_twice(fake
     fake.inject(500, times=1, match=f"{key}:batchUpdate", after_apply=True, disconnect=True)
     report = run_refresh(gh.store(fake, key, key_file), TODAY)
     assert "Saved to" in report.saved
-    assert [r[6] for r in fake.values(key, "Activity")[1:]] == ["Spoke"]
+    assert [r[6] for r in agent_rows(fake, key)] == ["Spoke"]
 
 
 def test_reads_are_retried_a_capped_number_of_times(fake, key_file):
@@ -360,7 +364,7 @@ def test_a_refused_structural_write_changes_nothing(fake, key_file):
         run_refresh(gh.store(fake, key, key_file), TODAY)
     rows = {r["Lead ID"]: r for r in gh.leads_table(fake, key)}
     assert rows["L-002"]["Log Outcome"] == "Spoke" and rows["L-002"]["Stage"] is None
-    assert fake.values(key, "Activity")[1:] == []
+    assert agent_rows(fake, key) == []
 
 
 # --- values from outside never run as formulas -------------------------------------------------------------------

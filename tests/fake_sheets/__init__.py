@@ -49,4 +49,5 @@ def gsheet_store(fake, key: str, key_file, sleep=None, **options):
     return GsheetStore(key, api, policy=policy, sleep=sleep or (lambda seconds: None), **options)
 
 
-__all__ = ["shared_fake", "gsheet_store", "FakeSheets", "Teammate", "seed_entry", "service_account_file", "SERVICE_ACCOUNT", "redirect_session"]
+__all__ = ["shared_fake", "gsheet_store", "FakeSheets", "Teammate", "seed_entry", "service_account_file",
+           "SERVICE_ACCOUNT", "redirect_session"]
