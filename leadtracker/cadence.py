@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .plan import MEETING, Plan, PlanStep
+from .schema import RECORD_OUTCOMES
 from .settings import Settings
 
 CHANNEL_ORDER = ("Call", "Text", "Email", "Letter")
@@ -24,6 +25,7 @@ REASON_PREFIX = "_no_"  # columns "_no_Call" ... hold why a channel is closed ("
 
 NOT_DELIVERED = frozenset({"Bounced", "Returned Mail", "Wrong Number"})
 SIGNALS = frozenset({"Opened", "Clicked", "Unsubscribed"})  # engagement or opt-out evidence, never a touch
+RECORDS = frozenset(RECORD_OUTCOMES)  # consents, opt-outs, Do Not Call checks: what the agent knew, never a touch
 ENGAGED = frozenset({"Replied", "Spoke", "Met"})
 MAJOR = ("Meeting Set", "Met", "Not Ready", "Not Interested", "Listed", "Under Contract", "Closed", "Lost",
          "Do Not Contact")
@@ -61,8 +63,8 @@ def classify_activity(activity: pd.DataFrame) -> pd.DataFrame:
     inbound = pd.Series(np.isin(codes, inbound_codes), index=activity.index) | outcome.eq("Replied")
     flagged = activity.assign(
         _inbound=inbound,
-        _attempt=~inbound & ~outcome.isin(SIGNALS),
-        _completes=~inbound & ~outcome.isin(SIGNALS | NOT_DELIVERED),
+        _attempt=~inbound & ~outcome.isin(SIGNALS | RECORDS),
+        _completes=~inbound & ~outcome.isin(SIGNALS | NOT_DELIVERED | RECORDS),
     )
     return flagged
 
@@ -218,7 +220,7 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     day1 = per_lead(ledger.reduce(attempts, "min"))
     touches = per_lead(ledger.reduce(attempts, "size"), 0).astype(int)
     last_touch = per_lead(ledger.reduce(attempts, "max"))
-    last_outcome = per_lead(ledger.last_outcome(None), None)
+    last_outcome = per_lead(ledger.last_outcome(~ledger.outcome_in(RECORDS)), None)
     last_completed = per_lead(ledger.reduce(completes, "max"))
 
     # completion date of each sequence step: a (leads x steps) matrix

@@ -29,6 +29,22 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a moment in the form YYYY-MM-DDTHH:MM "
+                                         "(for example 2026-11-30T08:15)") from None
+
+
+def _add_when(command: argparse.ArgumentParser) -> None:
+    """--today D (that date at 9:00 AM) or --now YYYY-MM-DDTHH:MM (your local time, zone from Settings)."""
+    when = command.add_mutually_exclusive_group()
+    when.add_argument("--today", type=_date, help="as of this date (YYYY-MM-DD), at 9:00 AM your time")
+    when.add_argument("--now", type=_moment, help="as of this moment, your local time (YYYY-MM-DDTHH:MM); "
+                                                  "calling hours are checked in each homeowner's time zone")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leadtracker",
@@ -48,13 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
                                          "to Activity, and rebuild Today and Dashboard. Example: "
                                          "leadtracker refresh MyLeads.xlsx --today 2026-11-30")
     refresh.add_argument("workbook", help=WORKBOOK_HELP)
-    refresh.add_argument("--today", type=_date, help="compute as of this date (YYYY-MM-DD), at 9:00 AM")
+    _add_when(refresh)
 
     today = sub.add_parser("today", help="print today's contacts (changes nothing)",
                            description="Print the Today list without changing the workbook. Example: "
                                        "leadtracker today MyLeads.xlsx")
     today.add_argument("workbook", help=WORKBOOK_HELP)
-    today.add_argument("--today", type=_date, help="as of this date (YYYY-MM-DD)")
+    _add_when(today)
 
     lead_list = sub.add_parser(
         "import", help="add a vendor lead list (CSV or .xlsx) to the Leads sheet without duplicates",
@@ -141,14 +157,15 @@ def run(args: argparse.Namespace) -> int:
         print(commands.new_workbook(args.path))
         return 0
     if args.command == "refresh":
-        report = commands.run_refresh(commands.open_store(args.workbook), args.today, commands.stderr_progress)
+        report = commands.run_refresh(commands.open_store(args.workbook), args.now or args.today,
+                                      commands.stderr_progress)
         for message in report.messages:
             print(message)
         print(report.summary)
         print(report.saved)
         return 0
     if args.command == "today":
-        result = commands.compute_today(commands.open_store(args.workbook, read_only=True), args.today)
+        result = commands.compute_today(commands.open_store(args.workbook, read_only=True), args.now or args.today)
         print(commands.format_today(result.today))
         return 0
     if args.command == "import":

@@ -48,8 +48,11 @@ def read_tables(store: Store) -> Tables:
     )
 
 
-def moment(tables: Tables, today: dt.date | None) -> dt.datetime:
-    """--today D means that date at 9:00 AM; otherwise the current time in the agent's time zone (Settings)."""
+def moment(tables: Tables, today: dt.date | dt.datetime | None) -> dt.datetime:
+    """--now gives the agent's wall-clock time itself; --today D means that date at 9:00 AM; otherwise the current
+    time in the agent's time zone (Settings)."""
+    if isinstance(today, dt.datetime):
+        return today.replace(tzinfo=None, second=0, microsecond=0)
     if today is not None:
         return dt.datetime.combine(today, dt.time(9, 0))
     settings, _ = parse_settings(tables.settings.canonical(schema.SETTINGS_COLUMNS)
@@ -71,12 +74,12 @@ def ensure_input_sheets(store: Store) -> list[str]:
     return created
 
 
-def run_refresh(store: Store, today: dt.date | None = None, progress=None) -> RefreshReport:
+def run_refresh(store: Store, today: dt.date | dt.datetime | None = None, progress=None) -> RefreshReport:
     with gc_paused():
         return _run_refresh(store, today, progress)
 
 
-def _run_refresh(store: Store, today: dt.date | None, progress) -> RefreshReport:
+def _run_refresh(store: Store, today: dt.date | dt.datetime | None, progress) -> RefreshReport:
     say = progress or (lambda message: None)
     say(f"Reading {store.label}")
     created = ensure_input_sheets(store)
@@ -91,7 +94,7 @@ def _run_refresh(store: Store, today: dt.date | None, progress) -> RefreshReport
     return RefreshReport(result, saved, summarize(result), messages)
 
 
-def compute_today(store: Store, today: dt.date | None = None) -> Result:
+def compute_today(store: Store, today: dt.date | dt.datetime | None = None) -> Result:
     """Refresh in memory only: nothing is written."""
     tables = read_tables(store)
     return refresh(tables, moment(tables, today))
@@ -122,7 +125,7 @@ def format_today(today: pd.DataFrame, width: int = 120) -> str:
         return "Nothing is due today."
     columns = [("#", "Rank", 3), ("Channel", "Channel", 14), ("Lead", "Lead ID", 10), ("Owner", "Owner Name", 22),
                ("Step", "Step", 7), ("Due", "Due Date", 10), ("Late", "Days Overdue", 4),
-               ("Contact", "Contact", 28), ("Why now", "Why now", 40)]
+               ("Contact", "Contact", 28), ("When", "Allowed", 24), ("Why now", "Why now", 36)]
     lines = ["  ".join(title.ljust(size) for title, _, size in columns).rstrip()]
     lines.append("  ".join("-" * size for _, _, size in columns))
     for _, row in today.iterrows():

@@ -15,6 +15,7 @@ from .settings import Settings
 TODAY_COLUMNS = ("Rank", "Channel", "Lead ID", "Owner Name", "Contact", "Step", "What to do", "Due Date",
                  "Days Overdue", "Days to Sale", "Stage", "Why now", "Allowed")
 CHANNEL_GROUPS = ("Call", "Text", "Email", "Letter", "Meeting")
+TIMED = ("Call", "Text")  # channels with calling hours
 
 
 def rank_today(leads: pd.DataFrame, cadence: pd.DataFrame, today: pd.Timestamp, settings: Settings) -> pd.Series:
@@ -40,9 +41,17 @@ def rank_today(leads: pd.DataFrame, cadence: pd.DataFrame, today: pd.Timestamp, 
 
 
 def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, reasons: pd.DataFrame,
-                plan: Plan, settings: Settings, today: pd.Timestamp) -> pd.DataFrame:
-    """The Today sheet: the ranked list cut at capacity (never cutting new leads and replies), grouped by channel."""
+                plan: Plan, settings: Settings, today: pd.Timestamp,
+                timed_allowed: pd.Series | None = None) -> pd.DataFrame:
+    """The Today sheet: the ranked list cut at capacity (never cutting new leads and replies), grouped by channel.
+
+    `timed_allowed` says for each lead when a call or text is allowed today ("Now, until 8 PM ET", "From 9 AM
+    CT"); a call or text that is not allowed at any time today is left off (it comes back when its window opens)."""
     listed = rank.dropna().sort_values()
+    if timed_allowed is not None:
+        first = cadence["Next Channel"].reindex(listed.index).fillna("").str.split(" + ", regex=False).str[0]
+        closed = first.isin(TIMED) & timed_allowed.reindex(listed.index).fillna("").eq("")
+        listed = listed[~closed]
     protected = (cadence["_new"] | cadence["_replied"]).reindex(listed.index)
     room = max(settings.daily_capacity - int(protected.sum()), 0)
     others = listed[~protected]
@@ -66,6 +75,9 @@ def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, rea
     out["Stage"] = steps["Stage"]
     out["Why now"] = _why(rows, steps)
     out["Allowed"] = _allowed(reasons.loc[keep], primary)
+    if timed_allowed is not None:
+        timed = primary.isin(TIMED)
+        out.loc[timed, "Allowed"] = timed_allowed.reindex(keep)[timed]
     group = primary.map({c: i for i, c in enumerate(CHANNEL_GROUPS)}).fillna(len(CHANNEL_GROUPS))
     out = out.assign(_group=group).sort_values(["_group", "Rank"], kind="stable").drop(columns="_group")
     return out[list(TODAY_COLUMNS)].reset_index(drop=True)

@@ -21,6 +21,8 @@ import pandas as pd
 from . import schema
 from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, channel_availability, classify_activity,
                       compute_cadence)
+from .compliance import Moment, Timing, allowed_text, call_outside_hours, lasting_blocks, rules_text, timing
+from .contact_audit import audit_rows, ledger_opt_outs, new_row_opt_outs
 from .dashboard import build_dashboard
 from .cma_refresh import lead_cma
 from .deadlines import compute_deadlines
@@ -275,24 +277,21 @@ def quick_log(raw: pd.DataFrame, keys: pd.Series, cadence: pd.DataFrame, now: dt
     return pd.DataFrame(records, columns=columns), fills
 
 
-def contact_rules_text(reasons: pd.DataFrame) -> pd.Series:
-    """"OK: Call, Email, Letter · Not: Text (Do Not Text)" per lead (worded once per distinct combination)."""
-    if len(reasons) > 100:
-        columns = list(CHANNEL_ORDER)
-        combos = reasons[columns].drop_duplicates()
-        worded = contact_rules_text(combos.set_axis(range(len(combos)))).set_axis(
-            pd.MultiIndex.from_frame(combos))
-        return pd.Series(worded.reindex(pd.MultiIndex.from_frame(reasons[columns])).to_numpy(),
-                         index=reasons.index, dtype=object)
-    ok = pd.Series("", index=reasons.index, dtype=object)
-    blocked = pd.Series("", index=reasons.index, dtype=object)
-    for channel in CHANNEL_ORDER:
-        free = reasons[channel].eq("")
-        ok = ok.where(~free, ok + np.where(ok.eq(""), "", ", ") + channel)
-        why = channel + " (" + reasons[channel] + ")"
-        blocked = blocked.where(free, blocked + np.where(blocked.eq(""), "", ", ") + why)
-    text = ("OK: " + ok).where(ok.ne(""), "No channel open")
-    return text.where(blocked.eq(""), text + " · Not: " + blocked)
+def flag_logged_calls(new_activity: pd.DataFrame, parsed: pd.DataFrame, contact: Timing, moment: Moment,
+                      issues: IssueLog) -> None:
+    """A call quick-logged outside the homeowner's calling hours (or over a state's cap) is kept, and said so."""
+    if new_activity.empty:
+        return
+    calls = new_activity[new_activity["Channel"].eq("Call")]
+    rows_by_key = pd.Series(parsed.index, index=parsed["_key"]).groupby(level=0).first()
+    for key in calls["Lead ID"]:
+        row = rows_by_key.get(key)
+        if row is None:
+            continue
+        made_before = max(len(contact.calls.get(key, [])) - 1, 0)
+        problem = call_outside_hours(contact.windows.at[row], moment.utc, parsed.at[row, "State"], made_before)
+        if problem:
+            issues.add_at([row], [problem])
 
 
 def _integers(series: pd.Series) -> pd.Series:
@@ -362,26 +361,44 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     messages += cma.messages
     parsed["_equity"] = cma.equity
 
-    reasons = channel_availability(parsed, activity)
+    # what may be used at all (data, opt-outs, Do Not Call checks, consent); time of day comes later
+    raw_activity = tables.activity.canonical(ACTIVITY_COLUMNS) if tables.activity is not None and \
+        not tables.activity.rows.empty else None
+    opt_outs = ledger_opt_outs(activity, raw_activity)
+    reasons = lasting_blocks(parsed, activity, opt_outs, today, channel_availability(parsed, activity))
     engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
     cadence = compute_cadence(engine_input, activity, plan, settings, today)
     new_activity, clear_fills = quick_log(raw, keys, cadence, now, settings, plan, issues)
     if len(new_activity):
         logged = classify_activity(_as_engine_rows(new_activity))
         activity = pd.concat([activity, logged], ignore_index=True) if len(activity) else logged
+        new_stops = new_row_opt_outs(new_activity)
+        opt_outs = pd.concat([opt_outs, new_stops], ignore_index=True) if len(new_stops) else opt_outs
         logged_keys = set(new_activity["Lead ID"])
         touched = parsed.index[parsed["_key"].isin(logged_keys)]
         their_activity = activity[activity["_key"].isin(logged_keys)]
-        reasons.loc[touched] = channel_availability(parsed.loc[touched], their_activity)
+        reasons.loc[touched] = lasting_blocks(parsed.loc[touched], their_activity, opt_outs, today,
+                                              channel_availability(parsed.loc[touched], their_activity))
         engine_input = parsed.loc[touched].join(reasons.loc[touched].add_prefix(REASON_PREFIX))
         cadence.loc[touched] = compute_cadence(engine_input, their_activity, plan, settings, today)
+
+    # the moment: calling hours in each homeowner's zone, calls made in the last 24 hours
+    moment = Moment(now.replace(tzinfo=None), settings.zone)
+    contact = timing(parsed, activity, moment)
+    flag_logged_calls(new_activity, parsed, contact, moment, issues)
+    known_ids = raw_activity["Activity ID"] if raw_activity is not None else pd.Series(dtype=object)
+    audit, text_fills = audit_rows(parsed, raw, opt_outs, known_ids, now, settings.agent_name)
+    if len(audit):
+        columns = [c.name for c in ACTIVITY_COLUMNS]
+        new_activity = pd.concat([new_activity, audit.reindex(columns=columns)], ignore_index=True) \
+            if len(new_activity) else audit.reindex(columns=columns)
 
     no_meeting_date = cadence["Stage"].eq("Meeting Set") & parsed["Meeting Date"].isna()
     issues.add_at(list(parsed.index[no_meeting_date]),
                   ["Meeting Set is logged but Meeting Date is blank; add the date so the meeting is scheduled"]
                   * int(no_meeting_date.sum()))
     rank = rank_today(parsed, cadence, today, settings)
-    today_sheet = build_today(parsed, cadence, rank, reasons, plan, settings, today)
+    today_sheet = build_today(parsed, cadence, rank, reasons, plan, settings, today, allowed_text(contact, moment))
 
     computed = pd.DataFrame(index=parsed.index)
     computed["Lead ID"] = keys
@@ -395,7 +412,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
         else:
             computed[column.name] = None
     computed["Priority"] = rank
-    computed["Contact Rules"] = contact_rules_text(reasons)
+    computed["Contact Rules"] = rules_text(reasons, contact, CHANNEL_ORDER)
     computed["Data Issues"] = issues.joined()
     for column in COMPUTED_COLUMNS:
         if column.type is ValueType.INTEGER:
@@ -415,7 +432,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     )
     changes = Changes(
         leads_sheet=leads_sheet, computed=computed.reset_index(drop=True),
-        computed_columns=COMPUTED_COLUMNS, fills=tuple(id_fills + clear_fills),
+        computed_columns=COMPUTED_COLUMNS, fills=tuple(id_fills + clear_fills + text_fills),
         activity_rows=new_activity, activity_columns=ACTIVITY_COLUMNS, tool_sheets=tool_sheets,
         messages=tuple(messages))
     shown = parsed.drop(columns=list(deadlines.columns)).join(computed.drop(columns=["Lead ID"]))

@@ -24,6 +24,7 @@ def lead(lead_id: str = "L-1", **values: object) -> dict[str, object]:
     row: dict[str, object] = {
         "Lead ID": lead_id, "Owner Name": "Avery Quill", "Property Address": "12 Test Lane", "City": "Tampa",
         "State": "FL", "ZIP": "33602", "Phone": "(813) 555-0142", "Email": "avery.quill@example.com",
+        "DNC Checked": TODAY - dt.timedelta(days=3),  # calls need a Do Not Call check within 31 days
     }
     row.update(values)
     return row
@@ -60,11 +61,12 @@ def store_for(leads: list[dict], activity: list[dict] | None = None, settings: d
 
 
 def computed(leads: list[dict], activity: list[dict] | None = None, settings: dict | None = None,
-             plan: list[list] | None = None, today: dt.date = TODAY):
-    """Refresh in memory; returns the Result (leads with computed columns by sheet row, Today, changes)."""
+             plan: list[list] | None = None, today: dt.date = TODAY, now: dt.datetime | None = None):
+    """Refresh in memory at `now` (the agent's wall clock; default today at 9:00 AM); returns the Result (leads
+    with computed columns by sheet row, Today, changes)."""
     store = store_for(leads, activity, settings, plan)
     tables = read_tables(store)
-    return refresh(tables, dt.datetime.combine(today, dt.time(9, 0)))
+    return refresh(tables, now or dt.datetime.combine(today, dt.time(9, 0)))
 
 
 def row_of(result, lead_id: str) -> dict[str, object]:

@@ -185,7 +185,10 @@ def test_bad_quick_log_entries_are_not_consumed(refreshed):
     logged = [(activity.cell(r, act_cols["Lead ID"]).value, activity.cell(r, act_cols["Outcome"]).value,
                activity.cell(r, act_cols["Note"]).value) for r in range(2, activity.max_row + 1)]
     assert logged[:4] == [(row[2], row[6], row[7]) for row in refreshed["before_activity"][1:]]
-    assert logged[4:] == [("OK-06", "Left Voicemail", "spoke to tenant")]
+    assert logged[4] == ("OK-06", "Left Voicemail", "spoke to tenant")
+    # the Do Not Call ticked on the sheet is recorded once as an opt-out (the audit trail of issue 8)
+    assert logged[5:] == [("B-15", "Opted Out", "Do Not Call is marked on the Leads sheet"),
+                          ("B-40", "Opted Out", "Do Not Text is marked on the Leads sheet")]
 
 
 def test_unknown_activity_lead_is_reported_and_kept(tmp_path, capsys):

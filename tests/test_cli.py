@@ -87,7 +87,7 @@ def test_today_prints_and_changes_nothing(tmp_path, capsys):
     assert main(["today", str(workbook), "--today", "2026-11-29"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["#", "Channel", "Lead", "Owner", "Step", "Due", "Late", "Contact",
-                                           "Why", "now"]
+                                           "When", "Why", "now"]
     assert "New lead: reach out today" in out
     assert workbook.read_bytes() == raw
     (tmp_path / "~$LeadTracker-demo.xlsx").write_text("owner")  # open in Excel: reading is still fine
@@ -112,7 +112,7 @@ def test_demo_writes_a_realistic_workbook(tmp_path, capsys):
     (["refresh", "missing.xlsx"], "missing.xlsx does not exist"),
     (["refresh", "notes.txt"], "is not an .xlsx workbook"),
     (["refresh", "broken.xlsx"], "is not a valid .xlsx workbook"),
-    (["refresh", "gsheet:abc"], "not available in this version yet"),
+    (["refresh", "gsheet:abc"], "does not name a Google Sheet"),
     (["new", "exists.xlsx"], "already exists"),
 ])
 def test_user_errors_are_one_sentence_and_exit_non_zero(tmp_path, monkeypatch, capsys, args, words):

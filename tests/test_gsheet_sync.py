@@ -438,3 +438,17 @@ def test_a_sheet_not_made_by_init_gets_its_missing_columns_and_sheets(fake, key_
     assert "Stage" in rows[0] and rows[0].count("Lead ID") == 1
     assert rows[1][4].startswith("LT-") and rows[1][rows[0].index("Stage")] == "New"
     assert "Added the missing Activity sheet." in report.messages
+
+
+def test_a_tool_sheet_deleted_mid_sync_is_made_again(fake, key_file):
+    leads = team_leads(3)
+    leads[0]["Log Outcome"] = "Spoke"
+    key = sheet_with(fake, key_file, leads)
+
+    def delete_today(f):
+        book = f.book(key)
+        book.batch_update([{"deleteSheet": {"sheetId": book.by_title("Today").sheet_id}}], "teammate@example.com")
+
+    refresh_with_teammate(fake, key, key_file, delete_today)
+    assert fake.values(key, "Today")[0][0].startswith("Today, Sunday November 29, 2026")
+    assert [r[6] for r in fake.values(key, "Activity")[1:]] == ["Spoke"]

@@ -1,0 +1,367 @@
+"""May this lead be called, texted, emailed or mailed now, and if not, why and when next.
+
+Two kinds of limits meet here. Lasting ones close a channel until something changes (Do Not Call, a Do Not Call
+check more than 31 days old, no consent to text, an opt-out, an unsubscribe, returned mail); they feed the cadence,
+so it never plans a step on a closed channel. Time limits open and close through the day (calling hours in the
+homeowner's own time zone, Sundays and holidays in some states, a cap of calls per 24 hours); they decide whether a
+call or text due today is listed now, later today, or not today. Every rule comes from `rules.contact`, with its
+citation. Everything is computed per distinct (state, time zones) pair or over the few leads a cap touches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+import numpy as np
+import pandas as pd
+
+from .rules.contact import (CALLING_RULES, DNC_CHECK_VALID_DAYS, INQUIRY_RELATIONSHIP_MONTHS, OPT_OUT_WORDS,
+                            CallingRule)
+from .timezones import ZONE_SEPARATOR, lead_zones, zone_label
+
+UTC = dt.timezone.utc
+TIMED_CHANNELS = ("Call", "Text")
+CONSENT = "Text Consent"
+OPTED_OUT = "Opted Out"
+DNC_CHECKED = "DNC Checked"
+AUDIT_OUTCOMES = frozenset({CONSENT, OPTED_OUT, DNC_CHECKED})  # records of what the agent knew: never touches
+INQUIRY_OUTCOMES = frozenset({"Replied", "Meeting Set", "Met"})
+_OPT_OUT = re.compile(r"\b(" + "|".join(w.replace(" ", r"[\s-]?") for w in OPT_OUT_WORDS) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The moment a refresh runs: the agent's wall-clock time and zone, and the same instant in UTC."""
+
+    local: dt.datetime
+    zone: ZoneInfo
+
+    @property
+    def utc(self) -> dt.datetime:
+        return self.local.replace(tzinfo=self.zone).astimezone(UTC)
+
+    def agent_time(self, instant: dt.datetime) -> dt.datetime:
+        return instant.astimezone(self.zone)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Calling hours for one (state, zones) pair at one moment."""
+
+    text: str  # "8 AM–8 PM ET", with the day rules
+    open_now: bool
+    closes: dt.datetime | None  # UTC, when open now
+    opens: dt.datetime | None  # UTC, the next opening when closed now
+    citation: str
+    intervals: tuple[tuple[dt.datetime, dt.datetime], ...]
+    zone: str  # the zone times are written in
+
+    def next_open_at_or_after(self, instant: dt.datetime) -> dt.datetime | None:
+        for start, end in self.intervals:
+            if end > instant:
+                return max(start, instant)
+        return None
+
+
+def is_opt_out(text: object) -> str | None:
+    """The opt-out word in a reply ("STOP", "opt out", ...), or None."""
+    if not isinstance(text, str):
+        return None
+    found = _OPT_OUT.search(text)
+    return found.group(1) if found else None
+
+
+# --- calling hours -------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _holidays(state: str, year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.US(subdiv=state, years=year).keys())
+
+
+def _local_hours(rule: CallingRule, zone: str, now_utc: dt.datetime, days: int = 10) -> list[tuple]:
+    """The rule's calling hours on each day from yesterday on, read on the clock of `zone`, as UTC intervals."""
+    tz = ZoneInfo(zone)
+    today = now_utc.astimezone(tz).date()
+    out = []
+    for offset in range(-1, days):
+        day = today + dt.timedelta(days=offset)
+        hours = rule.hours[day.weekday()]
+        if hours is None or (rule.no_holidays and day in _holidays(rule.state, day.year)):
+            continue
+        out.append((dt.datetime.combine(day, hours[0], tz).astimezone(UTC),
+                    dt.datetime.combine(day, hours[1], tz).astimezone(UTC)))
+    return out
+
+
+def _intersect(first: list[tuple], second: list[tuple]) -> list[tuple]:
+    out, i, j = [], 0, 0
+    while i < len(first) and j < len(second):
+        start, end = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
+        if start < end:
+            out.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _clock(moment: dt.datetime) -> str:
+    hour = moment.hour % 12 or 12
+    text = f"{hour}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}"
+    return f"{text} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def calling_window(state: str, zones: tuple[str, ...], now_utc: dt.datetime) -> Window | None:
+    """The calling hours of a lead in `state` who may be in any of `zones`; None when the state is unknown."""
+    rule = CALLING_RULES.get(state)
+    if rule is None or not zones:
+        return None
+    intervals = _local_hours(rule, zones[0], now_utc)
+    for zone in zones[1:] + ((rule.fixed_clock,) if rule.fixed_clock else ()):
+        intervals = _intersect(intervals, _local_hours(rule, zone, now_utc))
+    current = next(((s, e) for s, e in intervals if s <= now_utc < e), None)
+    upcoming = next(((s, e) for s, e in intervals if s > now_utc), None)
+    shown = current or upcoming
+    tz = ZoneInfo(zones[0])
+    if shown is not None:
+        hours = f"{_clock(shown[0].astimezone(tz))}–{_clock(shown[1].astimezone(tz))} {zone_label(zones[0])}"
+    else:
+        hours = "no calling hours in the next days"
+    days = [word for flag, word in ((rule.no_sundays, "Sundays"), (rule.no_holidays, "holidays")) if flag]
+    if shown is not None and len({h for h in rule.hours if h is not None}) > 1:  # hours differ by day
+        hours += f" on {shown[0].astimezone(tz):%a}"
+    if days:
+        hours += ", not " + " or ".join(days)
+    if len(zones) > 1:
+        hours += " (two time zones: " + "/".join(zone_label(z) for z in zones) + ")"
+    return Window(hours, current is not None, current[1] if current else None,
+                  None if current else (upcoming[0] if upcoming else None), rule.citation, tuple(intervals), zones[0])
+
+
+def lead_windows(states: pd.Series, zips: pd.Series, now_utc: dt.datetime) -> pd.Series:
+    """The calling `Window` of every lead (None where the state is unknown), one computation per distinct pair."""
+    zones = lead_zones(states, zips)
+    state = states.astype(object).where(states.notna(), "")
+    pairs = pd.MultiIndex.from_arrays([state, zones])
+    codes, uniques = pd.factorize(pairs)
+    windows = np.array([calling_window(s, tuple(z.split(ZONE_SEPARATOR)) if z else (), now_utc)
+                        for s, z in uniques] + [None], dtype=object)
+    return pd.Series(windows[np.where(codes < 0, len(uniques), codes)], index=states.index, dtype=object)
+
+
+# --- what the ledger says ------------------------------------------------------------------------------------------
+
+
+def _utc(stamps: pd.Series, zone: ZoneInfo) -> pd.Series:
+    """Ledger times (the agent's wall clock) as UTC."""
+    values = pd.DatetimeIndex(stamps.to_numpy(dtype="datetime64[ns]"))
+    local = values.tz_localize(zone, ambiguous=np.zeros(len(values), dtype=bool), nonexistent="shift_forward")
+    return pd.Series(local.tz_convert(UTC), index=stamps.index)
+
+
+def calls_last_24h(keys: pd.Series, activity: pd.DataFrame, moment: Moment) -> dict[str, list[dt.datetime]]:
+    """Each lead's outbound call attempts in the 24 hours up to now (UTC times, oldest first)."""
+    if activity.empty:
+        return {}
+    since = pd.Timestamp(moment.local - dt.timedelta(hours=26))
+    recent = activity[(activity["_ts"] >= since) & activity["Channel"].eq("Call") & activity["_attempt"]]
+    if recent.empty:
+        return {}
+    stamps = _utc(recent["_ts"], moment.zone)
+    now = pd.Timestamp(moment.utc)
+    inside = (stamps > now - pd.Timedelta(hours=24)) & (stamps <= now)
+    out: dict[str, list[dt.datetime]] = {}
+    for key, stamp in zip(recent["_key"][inside], stamps[inside]):
+        out.setdefault(key, []).append(stamp.to_pydatetime())
+    return {key: sorted(times) for key, times in out.items()}
+
+
+def _latest(keys: pd.Series, rows: pd.DataFrame) -> pd.Series:
+    """Per lead, the latest `_ts` among `rows` (NaT when none)."""
+    if rows.empty:
+        return pd.Series(pd.NaT, index=keys.index, dtype="datetime64[ns]")
+    return keys.map(rows.groupby("_key")["_ts"].max()).astype("datetime64[ns]")
+
+
+def text_consent(keys: pd.Series, activity: pd.DataFrame, opt_outs: pd.DataFrame) -> pd.Series:
+    """Whether each lead's latest word on texting is a consent: a logged Text Consent after any opt-out."""
+    given = _latest(keys, activity.loc[activity["Outcome"].eq(CONSENT), ["_key", "_ts"]])
+    text_stop = activity["Outcome"].eq(OPTED_OUT) & (activity["Channel"].eq("Text") | activity["Channel"].isna())
+    stops = pd.concat([activity.loc[text_stop, ["_key", "_ts"]], opt_outs[["_key", "_ts"]]])
+    withdrawn = _latest(keys, stops)
+    return given.notna() & (withdrawn.isna() | (given > withdrawn))
+
+
+def last_inquiry(keys: pd.Series, activity: pd.DataFrame) -> pd.Series:
+    """When each homeowner last reached out (a reply, a meeting): the start of a 3-month permission to call."""
+    return _latest(keys, activity[activity["Outcome"].isin(INQUIRY_OUTCOMES)])
+
+
+def find_opt_outs(rows: pd.DataFrame) -> pd.DataFrame:
+    """Replies by text (or with no channel) whose words revoke consent: `_key`, `_ts`, `word`, `ref`.
+
+    `rows` has `_key`, `_ts`, Channel, Direction, Outcome, Note and Ref. Only what the homeowner sent counts; an
+    outbound text saying "reply STOP to opt out" is not an opt-out."""
+    empty = pd.DataFrame(columns=["_key", "_ts", "word", "ref"])
+    if rows.empty:
+        return empty
+    inbound = rows["Direction"].astype(str).str.casefold().eq("inbound") | rows["Outcome"].eq("Replied")
+    by_text = rows["Channel"].isna() | rows["Channel"].eq("Text")
+    candidates = rows[inbound & by_text & rows["Note"].notna() & ~rows["Outcome"].isin(AUDIT_OUTCOMES)]
+    if candidates.empty:
+        return empty
+    codes, notes = pd.factorize(candidates["Note"])
+    words = np.array([is_opt_out(n) for n in notes], dtype=object)[codes]
+    found = candidates.assign(word=words)[pd.notna(words)]
+    return pd.DataFrame({"_key": found["_key"], "_ts": found["_ts"], "word": found["word"], "ref": found["Ref"]})
+
+
+# --- lasting limits ------------------------------------------------------------------------------------------------
+
+
+def lasting_blocks(leads: pd.DataFrame, activity: pd.DataFrame, opt_outs: pd.DataFrame, today: pd.Timestamp,
+                   reasons: pd.DataFrame) -> pd.DataFrame:
+    """`reasons` (channel -> why closed, "" when open) with the legal limits added for calls and texts.
+
+    `leads` has `_key`, State, DNC Checked (parsed dates). A missing or stale Do Not Call check closes calls and
+    texts unless the homeowner reached out in the last 3 months; texts also need a consent on record."""
+    out = reasons.copy()
+    keys = leads["_key"]
+    checked = leads["DNC Checked"]
+    age = (today - checked).dt.days
+    inquiry = last_inquiry(keys, activity)
+    # an inquiry permits calls for 3 months; a stop request or Do Not Call ends that permission
+    opted_out = keys.isin(set(opt_outs["_key"])) | leads["Do Not Call"].astype(bool)
+    invited = inquiry.notna() & (inquiry >= today - pd.DateOffset(months=INQUIRY_RELATIONSHIP_MONTHS)) & ~opted_out
+    dnc_text = np.select([checked.isna(), age > DNC_CHECK_VALID_DAYS, age < 0],
+                         ["Do Not Call check needed",
+                          "Do Not Call check is " + age.fillna(0).astype(int).astype(str) + " days old",
+                          "DNC Checked date is in the future"], default="")
+    dnc = pd.Series(np.where(invited, "", dnc_text), index=leads.index)
+    no_state = leads["State"].isna()
+    consent = text_consent(keys, activity, opt_outs)
+    text_stops = activity["Outcome"].eq(OPTED_OUT) & activity["Channel"].eq("Text")
+    stopped = (keys.isin(set(opt_outs["_key"])) | keys.isin(set(activity.loc[text_stops, "_key"]))) & ~consent
+    for channel in TIMED_CHANNELS:
+        current = out[channel]
+        extra = np.where(no_state, "State needed for calling hours", dnc)
+        if channel == "Text":
+            extra = np.where(extra != "", extra, np.where(stopped, "opted out of texts",
+                                                          np.where(consent, "", "no consent to text on record")))
+        out[channel] = current.where(current.ne(""), extra)
+    return out
+
+
+# --- the moment ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Per lead: its calling window, the calls it has had in 24 hours, and when a call or text is next allowed."""
+
+    windows: pd.Series  # Window or None
+    calls: dict[str, list[dt.datetime]]
+    next_allowed: pd.Series  # UTC datetime (now or later) or None: when a call/text may next be made
+    cap_text: pd.Series  # "2 of 3 calls used in 24 hours" or ""
+
+
+def timing(leads: pd.DataFrame, activity: pd.DataFrame, moment: Moment) -> Timing:
+    now = moment.utc
+    windows = lead_windows(leads["State"], leads["ZIP"], now)
+    calls = calls_last_24h(leads["_key"], activity, moment)
+    next_allowed = np.array([None if w is None else (now if w.open_now else w.opens) for w in windows],
+                            dtype=object)
+    cap_text = np.full(len(leads), "", dtype=object)
+    states = leads["State"].to_numpy(dtype=object)
+    keys = leads["_key"].to_numpy(dtype=object)
+    for i in np.flatnonzero(pd.Series(keys).isin(list(calls)).to_numpy()):
+        rule = CALLING_RULES.get(states[i])
+        if rule is None or rule.calls_per_24h is None or windows.iloc[i] is None:
+            continue
+        made = calls[keys[i]]
+        cap_text[i] = f"{len(made)} of {rule.calls_per_24h} calls used in 24 hours"
+        if len(made) >= rule.calls_per_24h:
+            release = made[len(made) - rule.calls_per_24h] + dt.timedelta(hours=24)
+            next_allowed[i] = windows.iloc[i].next_open_at_or_after(max(release, now))
+    index = leads.index
+    return Timing(windows, calls, pd.Series(next_allowed, index=index, dtype=object),
+                  pd.Series(cap_text, index=index, dtype=object))
+
+
+def allowed_text(timing_: Timing, moment: Moment) -> pd.Series:
+    """For a call or text: "Now, until 8 PM ET", "From 9 AM CT (10 AM your time)", or "" when not today."""
+    agent_today = moment.local.date()
+    out = []
+    for window, when in zip(timing_.windows, timing_.next_allowed):
+        if window is None or when is None:
+            out.append("")
+            continue
+        tz = ZoneInfo(window.zone)
+        if when <= moment.utc:
+            closes = window.closes or when
+            out.append(f"Now, until {_clock(closes.astimezone(tz))} {zone_label(window.zone)}")
+            continue
+        agent_when = moment.agent_time(when)
+        if agent_when.date() != agent_today:
+            out.append("")
+            continue
+        text = f"From {_clock(when.astimezone(tz))} {zone_label(window.zone)}"
+        if ZoneInfo(window.zone).utcoffset(when.replace(tzinfo=None)) != moment.zone.utcoffset(
+                when.replace(tzinfo=None)):
+            text += f" ({_clock(agent_when)} your time)"
+        out.append(text)
+    return pd.Series(out, index=timing_.windows.index, dtype=object)
+
+
+def rules_text(reasons: pd.DataFrame, timing_: Timing, channels: tuple[str, ...]) -> pd.Series:
+    """The Contact Rules cell: "Call, Text 8 AM–8 PM ET · 2 of 3 calls used in 24 hours · OK: Email, Letter ·
+    Not: ..." — worded once per distinct combination."""
+    window_text = pd.Series([w.text if w is not None else "" for w in timing_.windows], index=reasons.index)
+    frame = reasons[list(channels)].assign(_window=window_text, _cap=timing_.cap_text)
+    columns = list(frame.columns)
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame))
+    worded = np.array([_words(dict(zip(columns, values)), channels) for values in uniques] + [""], dtype=object)
+    return pd.Series(worded[np.where(codes < 0, len(uniques), codes)], index=reasons.index, dtype=object)
+
+
+def _words(row: dict[str, str], channels: tuple[str, ...]) -> str:
+    parts = []
+    timed = [c for c in TIMED_CHANNELS if c in channels and row[c] == ""]
+    if timed and row["_window"]:
+        parts.append(f"{', '.join(timed)} {row['_window']}")
+        if row["_cap"]:
+            parts.append(row["_cap"])
+    untimed = [c for c in channels if c not in TIMED_CHANNELS and row[c] == ""]
+    if untimed:
+        parts.append("OK: " + ", ".join(untimed))
+    blocked = [f"{c} ({row[c]})" for c in channels if row[c] != ""]
+    if blocked:
+        parts.append("Not: " + ", ".join(blocked))
+    if not timed and not untimed:
+        parts.insert(0, "No channel open")
+    return " · ".join(parts)
+
+
+def call_outside_hours(window: Window | None, when_utc: dt.datetime, rule_state: str | None,
+                       calls_before: int) -> str | None:
+    """Why a call made at `when_utc` broke a rule (outside hours, over the cap), or None."""
+    if window is None:
+        return None
+    inside = any(start <= when_utc < end for start, end in window.intervals)
+    tz = ZoneInfo(window.zone)
+    if not inside:
+        return (f"Call logged at {_clock(when_utc.astimezone(tz))} {zone_label(window.zone)}, outside calling hours "
+                f"{window.text} ({window.citation}); kept in Activity")
+    rule = CALLING_RULES.get(rule_state or "")
+    if rule is not None and rule.calls_per_24h is not None and calls_before >= rule.calls_per_24h:
+        cap = "; ".join(s.citation for s in rule.cap_sources)
+        return (f"Call logged as number {calls_before + 1} in 24 hours; {rule.state} allows "
+                f"{rule.calls_per_24h} ({cap}); kept in Activity")
+    return None

@@ -1,0 +1,124 @@
+"""Each lead's time zone(s), from State and ZIP, for calling hours in the called party's local time.
+
+Calling-hour rules are set in the called person's local time (47 CFR 64.1200(c)(1)), so the tool needs the
+homeowner's zone, not the agent's. Most states lie in one zone. In the fourteen that span two, the 3-digit ZIP
+prefix settles it where the whole prefix lies on one side of the line; a prefix that straddles the line, or a
+missing ZIP, keeps both zones, and a call must then be allowed in both (the most restrictive reading).
+
+The zone lines are those of 49 CFR Part 71 (the legal boundaries of US time zones,
+https://www.ecfr.gov/current/title-49/subtitle-A/part-71); the ZIP prefixes were matched to the counties on
+each side. Where that match is not certain the prefix is listed as mixed on purpose.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+EASTERN, CENTRAL, MOUNTAIN, ARIZONA = "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix"
+PACIFIC, ALASKA, ALEUTIAN, HAWAII = "America/Los_Angeles", "America/Anchorage", "America/Adak", "Pacific/Honolulu"
+
+# How a zone is written next to a time ("8 AM-9 PM ET")
+ZONE_LABELS = {EASTERN: "ET", CENTRAL: "CT", MOUNTAIN: "MT", ARIZONA: "MST", PACIFIC: "PT", ALASKA: "AKT",
+               ALEUTIAN: "HAT", HAWAII: "HT"}
+
+# Every zone a state spans; the first is where most of its people live.
+STATE_ZONES: dict[str, tuple[str, ...]] = {
+    "AL": (CENTRAL,), "AK": (ALASKA, ALEUTIAN), "AZ": (ARIZONA, MOUNTAIN), "AR": (CENTRAL,), "CA": (PACIFIC,),
+    "CO": (MOUNTAIN,), "CT": (EASTERN,), "DE": (EASTERN,), "DC": (EASTERN,), "FL": (EASTERN, CENTRAL),
+    "GA": (EASTERN,), "HI": (HAWAII,), "ID": (MOUNTAIN, PACIFIC), "IL": (CENTRAL,), "IN": (EASTERN, CENTRAL),
+    "IA": (CENTRAL,), "KS": (CENTRAL, MOUNTAIN), "KY": (EASTERN, CENTRAL), "LA": (CENTRAL,), "ME": (EASTERN,),
+    "MD": (EASTERN,), "MA": (EASTERN,), "MI": (EASTERN, CENTRAL), "MN": (CENTRAL,), "MS": (CENTRAL,),
+    "MO": (CENTRAL,), "MT": (MOUNTAIN,), "NE": (CENTRAL, MOUNTAIN), "NV": (PACIFIC, MOUNTAIN), "NH": (EASTERN,),
+    "NJ": (EASTERN,), "NM": (MOUNTAIN,), "NY": (EASTERN,), "NC": (EASTERN,), "ND": (CENTRAL, MOUNTAIN),
+    "OH": (EASTERN,), "OK": (CENTRAL,), "OR": (PACIFIC, MOUNTAIN), "PA": (EASTERN,), "RI": (EASTERN,),
+    "SC": (EASTERN,), "SD": (CENTRAL, MOUNTAIN), "TN": (CENTRAL, EASTERN), "TX": (CENTRAL, MOUNTAIN),
+    "UT": (MOUNTAIN,), "VT": (EASTERN,), "VA": (EASTERN,), "WA": (PACIFIC,), "WV": (EASTERN,), "WI": (CENTRAL,),
+    "WY": (MOUNTAIN,),
+}
+
+# In the states that span two zones: the 3-digit ZIP prefixes lying wholly in the state's other zone, and the
+# prefixes that straddle the line, with the 5-digit ZIPs known to lie in the zone that is not the state's first.
+# Built from per-ZIP zone data (the `zipcodes` package, cross-checked with timezonefinder's zone polygons); a
+# straddling prefix whose ZIP is not listed keeps both zones. Arizona's Navajo Nation ZIPs are not listed: the
+# data misplaces some of them (Flagstaff, Page), so 860 and 865 keep both zones.
+_WHOLE_PREFIX: dict[str, dict[str, str]] = {
+    "FL": {"325": CENTRAL},
+    "ID": {"838": PACIFIC},
+    "IN": {"463": CENTRAL, "464": CENTRAL, "476": CENTRAL, "477": CENTRAL},
+    "KY": {"420": CENTRAL, "421": CENTRAL, "422": CENTRAL, "423": CENTRAL, "424": CENTRAL},
+    "NE": {"693": MOUNTAIN},
+    "SD": {"577": MOUNTAIN},
+    "TN": {"374": EASTERN, "376": EASTERN, "378": EASTERN, "379": EASTERN},
+    "TX": {"885": MOUNTAIN},
+}
+_SPLIT_PREFIX: dict[str, dict[str, dict[str, str]]] = {
+    "AK": {"995": {"99546": ALEUTIAN, "99547": ALEUTIAN}},
+    "AZ": {"860": {}, "865": {}},
+    "FL": {"324": {"32456": EASTERN, "32457": EASTERN}},
+    "ID": {"835": {}},
+    "IN": {"465": {"46531": CENTRAL, "46532": CENTRAL, "46534": CENTRAL}, "469": {"46968": CENTRAL},
+           "475": {}, "479": {z: CENTRAL for z in ("47922", "47943", "47948", "47951", "47963", "47964", "47977",
+                                                 "47978")}},
+    "KS": {"677": {z: MOUNTAIN for z in ("67733", "67735", "67741", "67758", "67761", "67762")},
+           "678": {z: MOUNTAIN for z in ("67836", "67878", "67879")}},
+    "KY": {"401": {}, "426": {z: CENTRAL for z in ("42602", "42603", "42629", "42642")}, "427": {}},
+    "MI": {"498": {}, "499": {}},
+    "NE": {"690": {z: MOUNTAIN for z in ("69021", "69023", "69027", "69030", "69033", "69037", "69041", "69045")},
+           "691": {}, "692": {z: MOUNTAIN for z in ("69211", "69216", "69218", "69219")}},
+    "ND": {"585": {z: MOUNTAIN for z in ("58529", "58533", "58562", "58564", "58569")}, "586": {}},
+    "NV": {"898": {"89883": MOUNTAIN}},
+    "OR": {"979": {}},
+    "SD": {"575": {z: MOUNTAIN for z in ("57521", "57537", "57543", "57547", "57551", "57552", "57553", "57567",
+                                          "57574", "57577")},
+           "576": {}},
+    "TN": {"373": {}, "377": {"37723": CENTRAL}},
+    "TX": {"798": {z: MOUNTAIN for z in ("79821", "79835", "79836", "79837", "79838", "79839", "79847", "79849",
+                                          "79851", "79853")},
+           "799": {"79942": CENTRAL}},
+}
+# where the list above is complete, the prefix's other ZIPs are all on one side; elsewhere they keep both zones
+_SPLIT_REST: dict[tuple[str, str], str] = {
+    ("FL", "324"): CENTRAL, ("IN", "465"): EASTERN, ("IN", "469"): EASTERN, ("IN", "479"): EASTERN,
+    ("KS", "677"): CENTRAL, ("KS", "678"): CENTRAL, ("KY", "426"): EASTERN, ("NE", "690"): CENTRAL,
+    ("NE", "692"): CENTRAL, ("ND", "585"): CENTRAL, ("SD", "575"): CENTRAL, ("TN", "377"): EASTERN,
+    ("TX", "798"): CENTRAL, ("TX", "799"): MOUNTAIN, ("AK", "995"): ALASKA, ("NV", "898"): PACIFIC,
+}
+
+ZONE_SEPARATOR = "|"
+
+
+def zones_for(state: str | None, zip_code: str | None) -> tuple[str, ...]:
+    """The zones a lead may be in: one where State and ZIP settle it, every zone of the state otherwise;
+    () when the state is unknown."""
+    zones = STATE_ZONES.get(state or "")
+    if zones is None:
+        return ()
+    if len(zones) == 1:
+        return zones
+    code = (zip_code or "").strip()
+    prefix = code[:3]
+    if len(prefix) < 3 or not prefix.isdigit():
+        return zones
+    split = _SPLIT_PREFIX.get(state, {}).get(prefix)
+    if split is not None:
+        if code[:5] in split:
+            return (split[code[:5]],)
+        rest = _SPLIT_REST.get((state, prefix))
+        return (rest,) if rest is not None and len(code) >= 5 else zones
+    return (_WHOLE_PREFIX.get(state, {}).get(prefix, zones[0]),)
+
+
+def lead_zones(states: pd.Series, zips: pd.Series) -> pd.Series:
+    """zones_for per lead, as "Zone" or "Zone|Zone" text ("" when the state is unknown); each distinct
+    (state, ZIP prefix) pair is resolved once."""
+    prefix = zips.astype(object).where(zips.notna(), "").astype(str).str.slice(0, 3)
+    state = states.astype(object).where(states.notna(), "").astype(str)
+    pairs = pd.MultiIndex.from_arrays([state, prefix])
+    codes, uniques = pd.factorize(pairs)
+    resolved = np.array([ZONE_SEPARATOR.join(zones_for(s or None, z or None)) for s, z in uniques], dtype=object)
+    return pd.Series(resolved[codes] if len(codes) else [], index=states.index, dtype=object)
+
+
+def zone_label(zone: str) -> str:
+    return ZONE_LABELS.get(zone, zone)
