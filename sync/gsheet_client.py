@@ -41,6 +41,10 @@ class GoogleSheetError(WorkbookError):
     """The Google Sheet cannot be reached or used as asked."""
 
 
+class StaleLayout(GoogleSheetError):
+    """A request named a tab that is gone or renamed since the sheet was looked at (a teammate changed the tabs)."""
+
+
 @dataclass
 class RetryableWrite(Exception):
     """A write failed in a way worth trying again: 429 (not applied) or a 5xx/timeout (perhaps applied)."""
@@ -223,6 +227,8 @@ def api_error(response, client_email: str) -> GoogleSheetError:
         return GoogleSheetError("No Google Sheet has that key. Copy the link from the browser's address bar "
                                 f"(https://docs.google.com/spreadsheets/d/.../edit) and share the sheet with "
                                 f"{client_email}.")
+    if status == 400 and ("No grid with id" in detail or "Unable to parse range" in detail):
+        return StaleLayout(f"The sheet's tabs changed while this ran ({detail}).")
     if status == 401:
         return GoogleSheetError("Google did not accept the service account's sign-in (401). Check that the Google "
                                 "Sheets API is enabled in the Google Cloud project and that the key is current.")

@@ -167,7 +167,16 @@ class Planner:
 
     # --- helpers ----------------------------------------------------------------------------------------------
     def sheet_id(self, title: str) -> int:
-        return self.meta[title].sheet_id if title in self.meta else self.new_sheets[title]
+        if title in self.meta:
+            return self.meta[title].sheet_id
+        if title not in self.new_sheets:  # deleted by a teammate since it was read: made again
+            taken = {m.sheet_id for m in self.meta.values()} | set(self.new_sheets.values())
+            sheet_id = max(taken, default=0) + 1
+            self.new_sheets[title] = sheet_id
+            self.structure_requests.insert(0, {"addSheet": {"properties": {
+                "sheetId": sheet_id, "title": title, "gridProperties": {"rowCount": 1000, "columnCount": 26}}}})
+            self.grid_size[title] = [1000, 26]
+        return self.new_sheets[title]
 
     def _current(self, title: str) -> Current:
         return self.current.get(title) or Current([], None)

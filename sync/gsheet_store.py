@@ -31,7 +31,7 @@ from leadtracker.store import (HEADER_SEARCH_ROWS, CellFill, CellUpdate, GridSto
 
 from . import gsheet_plan as planning
 from .gsheet_cells import a1, from_read, from_serial, quote, to_wire
-from .gsheet_client import GoogleSheetError, RetryableWrite, RetryPolicy, SheetsAPI
+from .gsheet_client import GoogleSheetError, RetryableWrite, RetryPolicy, SheetsAPI, StaleLayout
 
 PREFETCH = ("Leads", "Activity", "Settings", "Plan", "Comps")
 CONTROL_SETTINGS = ("refresh now",)  # Settings rows that drive the sync, not the computation
@@ -251,13 +251,18 @@ class GsheetStore(GridStore):
         if not self.pending():
             return f"{self.label}: nothing to change."
         sent_before = self.api.requests_sent
-        failures, waited = 0, 0.0
+        failures, waited, relooks = 0, 0.0, 0
         full: set[str] = set()
         while True:
             try:
                 plan = self._plan(full)
                 self._send(plan)
                 break
+            except StaleLayout:
+                relooks += 1  # a tab was deleted or renamed meanwhile: look at the tabs again and plan again
+                if relooks > 2:
+                    raise
+                self._meta = None
             except RetryableWrite as problem:
                 failures += 1
                 if failures >= self.policy.attempts:

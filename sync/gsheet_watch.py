@@ -132,6 +132,11 @@ def watch(target: str, every: float = DEFAULT_EVERY, poll: float = DEFAULT_POLL,
         except LeadTrackerError as error:
             say(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} Refresh failed: {error}")
             status = f"Last refresh failed at {dt.datetime.now():%H:%M}: {error}"
+        except Exception as error:  # noqa: BLE001 - the team's sync keeps running; the next tick tries again
+            say(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} Refresh failed unexpectedly ({type(error).__name__}: "
+                f"{error}); trying again at the next tick.")
+            status = (f"Last refresh failed at {dt.datetime.now():%H:%M} ({type(error).__name__}); see the sync's "
+                      "output.")
         done += 1
         write_control(api, key, control, status, clear_tick=False)
         if refreshes is not None and done >= refreshes:
