@@ -198,7 +198,8 @@ def test_sync_email_into_a_google_sheet_reads_the_log_kept_for_it(fake, env, tmp
                                         "<d1-l2@example.com>", "L-2", "blake.ferrow@example.com", step="D1",
                                         subject="Hello from your neighbour")])
     assert main(["sync-email", "own", "--into", url(key), "--today", TODAY.isoformat()]) == 0
-    rows = [r for r in fake.values(key, "Activity")[1:] if r[2] == "L-2"]
+    rows = [r for r in fake.values(key, "Activity")[1:] if r[2] == "L-2" and r[4] == "Email"]
     assert len(rows) == 1 and rows[0][3] == "D1" and rows[0][6] == "Sent"
     assert main(["sync-email", "own", "--into", url(key), "--today", TODAY.isoformat()]) == 0
-    assert len([r for r in fake.values(key, "Activity")[1:] if r[2] == "L-2"]) == 1  # a resync adds nothing
+    emails = [r for r in fake.values(key, "Activity")[1:] if r[2] == "L-2" and r[4] == "Email"]
+    assert len(emails) == 1  # a resync adds nothing
