@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import resource
 import subprocess
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def append_results(rows: list[dict], command: str, peak_mb: float) -> None:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+                            text=True).stdout.strip() or os.environ.get("BENCH_COMMIT", "an exported tree")
     lines = [
         "", f"## Google Sheets sync: requests per refresh ({dt.datetime.now():%Y-%m-%d %H:%M})", "",
         f"- Machine: {platform.machine()}, {platform.platform()}, Python {platform.python_version()}; code at "
@@ -101,11 +102,13 @@ def append_results(rows: list[dict], command: str, peak_mb: float) -> None:
     for r in rows:
         lines.append(f"| {r['size']:,} | {r['activity']:,} | {r['run']} | {r['requests']} | {r['reads']} | "
                      f"{r['writes']} | {r['largest'] / 1e6:.2f} | {r['sent'] / 1e6:.2f} | {r['seconds']:.1f} |")
-    routine = [r for r in rows if r["run"] != "first"]
-    lines += ["", f"- Routine refreshes (same day and next day): at most {max(r['requests'] for r in routine)} "
-              "requests at every size. The first refresh of a sheet writes every computed cell; its values go in "
-              "requests under 2 MB each (Google's recommended maximum), so their number follows the bytes written, "
-              f"and every request stayed under {max(r['largest'] for r in rows) / 1e6:.2f} MB."]
+    sizes = sorted({r["size"] for r in rows})
+    routine = "; ".join(
+        f"{max(r['requests'] for r in rows if r['size'] == n and r['run'] != 'first')} at {n:,} leads" for n in sizes)
+    lines += ["", f"- Routine refreshes (the same day, the next day), requests at most: {routine}. The first refresh of "
+              "a sheet writes every computed cell; those values go in requests under 2 MB each (Google's recommended "
+              "maximum), so their number follows the bytes written. Largest request of the run: "
+              f"{max(r['largest'] for r in rows) / 1e6:.2f} MB."]
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
 
