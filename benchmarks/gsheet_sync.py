@@ -103,8 +103,8 @@ def append_results(rows: list[dict], command: str, peak_mb: float) -> None:
         lines.append(f"| {r['size']:,} | {r['activity']:,} | {r['run']} | {r['requests']} | {r['reads']} | "
                      f"{r['writes']} | {r['largest'] / 1e6:.2f} | {r['sent'] / 1e6:.2f} | {r['seconds']:.1f} |")
     sizes = sorted({r["size"] for r in rows})
-    routine = "; ".join(
-        f"{max(r['requests'] for r in rows if r['size'] == n and r['run'] != 'first')} at {n:,} leads" for n in sizes)
+    most = {n: max(r["requests"] for r in rows if r["size"] == n and r["run"] != "first") for n in sizes}
+    routine = "; ".join(f"{most[n]} at {n:,} leads" for n in sizes)
     lines += ["", f"- Routine refreshes (the same day, the next day), requests at most: {routine}. The first refresh of "
               "a sheet writes every computed cell; those values go in requests under 2 MB each (Google's recommended "
               "maximum), so their number follows the bytes written. Largest request of the run: "
