@@ -105,7 +105,8 @@ def append_results(rows: list[dict], command: str, peak_mb: float) -> None:
     sizes = sorted({r["size"] for r in rows})
     most = {n: max(r["requests"] for r in rows if r["size"] == n and r["run"] != "first") for n in sizes}
     routine = "; ".join(f"{most[n]} at {n:,} leads" for n in sizes)
-    lines += ["", f"- Routine refreshes (the same day, the next day), requests at most: {routine}. The first refresh of "
+    lines += ["", f"- Routine refreshes (the same day, the next day), requests at most: {routine}. The first refresh "
+              "of "
               "a sheet writes every computed cell; those values go in requests under 2 MB each (Google's recommended "
               "maximum), so their number follows the bytes written. Largest request of the run: "
               f"{max(r['largest'] for r in rows) / 1e6:.2f} MB."]
