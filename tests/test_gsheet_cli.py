@@ -51,6 +51,8 @@ def test_refresh_and_today_take_a_gsheet_link(fake, env, capsys):
     out = capsys.readouterr().out
     assert "Refreshed 2 leads" in out and "Saved to Google Sheet 'Team leads'" in out
     assert all(r["Stage"] for r in gh.leads_table(fake, key))
+    grant = fake.grants[-1]  # the token the command asked for: this service account, spreadsheets only
+    assert grant["iss"] == SERVICE_ACCOUNT and grant["scope"] == "https://www.googleapis.com/auth/spreadsheets"
     fake.reset_log()
     assert main(["today", f"gsheet:{key}", "--today", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out
