@@ -145,15 +145,14 @@ def calling_window(state: str, zones: tuple[str, ...], now_utc: dt.datetime) -> 
                   None if current else (upcoming[0] if upcoming else None), rule.citation, tuple(intervals), zones[0])
 
 
-def lead_windows(states: pd.Series, zips: pd.Series, now_utc: dt.datetime) -> pd.Series:
-    """The calling `Window` of every lead (None where the state is unknown), one computation per distinct pair."""
+def lead_windows(states: pd.Series, zips: pd.Series, now_utc: dt.datetime) -> tuple[np.ndarray, list]:
+    """Each lead's calling `Window`, as (codes, windows): lead i's window is windows[codes[i]] (None where the state
+    is unknown). One computation per distinct (state, zones) pair."""
     zones = lead_zones(states, zips)
     state = states.astype(object).where(states.notna(), "")
-    pairs = pd.MultiIndex.from_arrays([state, zones])
-    codes, uniques = pd.factorize(pairs)
-    windows = np.array([calling_window(s, tuple(z.split(ZONE_SEPARATOR)) if z else (), now_utc)
-                        for s, z in uniques] + [None], dtype=object)
-    return pd.Series(windows[np.where(codes < 0, len(uniques), codes)], index=states.index, dtype=object)
+    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([state, zones]))
+    windows = [calling_window(s, tuple(z.split(ZONE_SEPARATOR)) if z else (), now_utc) for s, z in uniques]
+    return np.where(codes < 0, len(windows), codes), windows + [None]
 
 
 # --- what the ledger says ------------------------------------------------------------------------------------------
@@ -190,18 +189,39 @@ def _latest(keys: pd.Series, rows: pd.DataFrame) -> pd.Series:
     return keys.map(rows.groupby("_key")["_ts"].max()).astype("datetime64[ns]")
 
 
-def text_consent(keys: pd.Series, activity: pd.DataFrame, opt_outs: pd.DataFrame) -> pd.Series:
+class _Ledger:
+    """The ledger's outcomes and channels factorized once, so each selection is a cheap integer test."""
+
+    def __init__(self, activity: pd.DataFrame) -> None:
+        self.activity = activity
+        self._outcomes = pd.factorize(activity["Outcome"])
+        self._channels = pd.factorize(activity["Channel"])
+
+    def outcome_in(self, *values: str) -> np.ndarray:
+        codes, uniques = self._outcomes
+        return np.isin(codes, [i for i, u in enumerate(uniques) if u in values])
+
+    def channel_in(self, *values: str | None) -> np.ndarray:
+        codes, uniques = self._channels
+        wanted = [i for i, u in enumerate(uniques) if u in values]
+        return np.isin(codes, wanted) | ((codes < 0) if None in values else False)
+
+    def rows(self, mask: np.ndarray) -> pd.DataFrame:
+        return self.activity.loc[mask, ["_key", "_ts"]]
+
+
+def text_consent(keys: pd.Series, ledger: _Ledger, opt_outs: pd.DataFrame) -> pd.Series:
     """Whether each lead's latest word on texting is a consent: a logged Text Consent after any opt-out."""
-    given = _latest(keys, activity.loc[activity["Outcome"].eq(CONSENT), ["_key", "_ts"]])
-    text_stop = activity["Outcome"].eq(OPTED_OUT) & (activity["Channel"].eq("Text") | activity["Channel"].isna())
-    stops = pd.concat([activity.loc[text_stop, ["_key", "_ts"]], opt_outs[["_key", "_ts"]]])
+    given = _latest(keys, ledger.rows(ledger.outcome_in(CONSENT)))
+    stops = pd.concat([ledger.rows(ledger.outcome_in(OPTED_OUT) & ledger.channel_in("Text", None)),
+                       opt_outs[["_key", "_ts"]]])
     withdrawn = _latest(keys, stops)
     return given.notna() & (withdrawn.isna() | (given > withdrawn))
 
 
-def last_inquiry(keys: pd.Series, activity: pd.DataFrame) -> pd.Series:
+def last_inquiry(keys: pd.Series, ledger: _Ledger) -> pd.Series:
     """When each homeowner last reached out (a reply, a meeting): the start of a 3-month permission to call."""
-    return _latest(keys, activity[activity["Outcome"].isin(INQUIRY_OUTCOMES)])
+    return _latest(keys, ledger.rows(ledger.outcome_in(*INQUIRY_OUTCOMES)))
 
 
 def find_opt_outs(rows: pd.DataFrame) -> pd.DataFrame:
@@ -234,21 +254,25 @@ def lasting_blocks(leads: pd.DataFrame, activity: pd.DataFrame, opt_outs: pd.Dat
     texts unless the homeowner reached out in the last 3 months; texts also need a consent on record."""
     out = reasons.copy()
     keys = leads["_key"]
+    ledger = _Ledger(activity)
     checked = leads["DNC Checked"]
-    age = (today - checked).dt.days
-    inquiry = last_inquiry(keys, activity)
+    age = (today - checked).dt.days.to_numpy(dtype=float)
+    inquiry = last_inquiry(keys, ledger)
     # an inquiry permits calls for 3 months; a stop request or Do Not Call ends that permission
-    opted_out = keys.isin(set(opt_outs["_key"])) | leads["Do Not Call"].astype(bool)
-    invited = inquiry.notna() & (inquiry >= today - pd.DateOffset(months=INQUIRY_RELATIONSHIP_MONTHS)) & ~opted_out
-    dnc_text = np.select([checked.isna(), age > DNC_CHECK_VALID_DAYS, age < 0],
-                         ["Do Not Call check needed",
-                          "Do Not Call check is " + age.fillna(0).astype(int).astype(str) + " days old",
-                          "DNC Checked date is in the future"], default="")
-    dnc = pd.Series(np.where(invited, "", dnc_text), index=leads.index)
-    no_state = leads["State"].isna()
-    consent = text_consent(keys, activity, opt_outs)
-    text_stops = activity["Outcome"].eq(OPTED_OUT) & activity["Channel"].eq("Text")
-    stopped = (keys.isin(set(opt_outs["_key"])) | keys.isin(set(activity.loc[text_stops, "_key"]))) & ~consent
+    stopped_keys = set(opt_outs["_key"])
+    opted_out = keys.isin(stopped_keys) | leads["Do Not Call"].astype(bool)
+    invited = (inquiry.notna() & (inquiry >= today - pd.DateOffset(months=INQUIRY_RELATIONSHIP_MONTHS))
+               & ~opted_out).to_numpy()
+    dnc = np.full(len(leads), "", dtype=object)
+    dnc[np.isnan(age)] = "Do Not Call check needed"
+    stale = np.flatnonzero(age > DNC_CHECK_VALID_DAYS)
+    dnc[stale] = [f"Do Not Call check is {int(a)} days old" for a in age[stale]]
+    dnc[age < 0] = "DNC Checked date is in the future"
+    dnc[invited] = ""
+    no_state = leads["State"].isna().to_numpy()
+    consent = text_consent(keys, ledger, opt_outs).to_numpy()
+    text_stops = ledger.outcome_in(OPTED_OUT) & ledger.channel_in("Text")
+    stopped = (keys.isin(stopped_keys) | keys.isin(set(activity.loc[text_stops, "_key"]))).to_numpy() & ~consent
     for channel in TIMED_CHANNELS:
         current = out[channel]
         extra = np.where(no_state, "State needed for calling hours", dnc)
@@ -266,69 +290,83 @@ def lasting_blocks(leads: pd.DataFrame, activity: pd.DataFrame, opt_outs: pd.Dat
 class Timing:
     """Per lead: its calling window, the calls it has had in 24 hours, and when a call or text is next allowed."""
 
-    windows: pd.Series  # Window or None
+    index: pd.Index
+    window_codes: np.ndarray  # lead i's window is window_list[window_codes[i]]
+    window_list: list  # Window or None
     calls: dict[str, list[dt.datetime]]
-    next_allowed: pd.Series  # UTC datetime (now or later) or None: when a call/text may next be made
+    capped: dict[int, dt.datetime | None]  # position -> when the cap lets the next call through (None: not soon)
     cap_text: pd.Series  # "2 of 3 calls used in 24 hours" or ""
+
+    @property
+    def windows(self) -> pd.Series:
+        return pd.Series(np.array(self.window_list, dtype=object)[self.window_codes], index=self.index, dtype=object)
 
 
 def timing(leads: pd.DataFrame, activity: pd.DataFrame, moment: Moment) -> Timing:
     now = moment.utc
-    windows = lead_windows(leads["State"], leads["ZIP"], now)
+    codes, windows = lead_windows(leads["State"], leads["ZIP"], now)
     calls = calls_last_24h(leads["_key"], activity, moment)
-    next_allowed = np.array([None if w is None else (now if w.open_now else w.opens) for w in windows],
-                            dtype=object)
     cap_text = np.full(len(leads), "", dtype=object)
+    capped: dict[int, dt.datetime | None] = {}
     states = leads["State"].to_numpy(dtype=object)
     keys = leads["_key"].to_numpy(dtype=object)
-    for i in np.flatnonzero(pd.Series(keys).isin(list(calls)).to_numpy()):
+    for i in np.flatnonzero(leads["_key"].isin(list(calls)).to_numpy()) if calls else ():
         rule = CALLING_RULES.get(states[i])
-        if rule is None or rule.calls_per_24h is None or windows.iloc[i] is None:
+        window = windows[codes[i]]
+        if rule is None or rule.calls_per_24h is None or window is None:
             continue
         made = calls[keys[i]]
         cap_text[i] = f"{len(made)} of {rule.calls_per_24h} calls used in 24 hours"
         if len(made) >= rule.calls_per_24h:
             release = made[len(made) - rule.calls_per_24h] + dt.timedelta(hours=24)
-            next_allowed[i] = windows.iloc[i].next_open_at_or_after(max(release, now))
-    index = leads.index
-    return Timing(windows, calls, pd.Series(next_allowed, index=index, dtype=object),
-                  pd.Series(cap_text, index=index, dtype=object))
+            capped[int(i)] = window.next_open_at_or_after(max(release, now))
+    return Timing(leads.index, codes, windows, calls, capped, pd.Series(cap_text, index=leads.index, dtype=object))
 
 
 def allowed_text(timing_: Timing, moment: Moment) -> pd.Series:
-    """For a call or text: "Now, until 8 PM ET", "From 9 AM CT (10 AM your time)", or "" when not today."""
-    agent_today = moment.local.date()
-    out = []
-    for window, when in zip(timing_.windows, timing_.next_allowed):
-        if window is None or when is None:
-            out.append("")
-            continue
-        tz = ZoneInfo(window.zone)
-        if when <= moment.utc:
-            closes = window.closes or when
-            out.append(f"Now, until {_clock(closes.astimezone(tz))} {zone_label(window.zone)}")
-            continue
-        agent_when = moment.agent_time(when)
-        if agent_when.date() != agent_today:
-            out.append("")
-            continue
-        text = f"From {_clock(when.astimezone(tz))} {zone_label(window.zone)}"
-        if ZoneInfo(window.zone).utcoffset(when.replace(tzinfo=None)) != moment.zone.utcoffset(
-                when.replace(tzinfo=None)):
-            text += f" ({_clock(agent_when)} your time)"
-        out.append(text)
-    return pd.Series(out, index=timing_.windows.index, dtype=object)
+    """For a call or text: "Now, until 8 PM ET", "From 9 AM CT (10 AM your time)", or "" when not today.
+
+    Worded once per window; only the few leads held back by a call cap are worded one by one."""
+    per_window = np.array([_allowed_words(w, None if w is None else (moment.utc if w.open_now else w.opens), moment)
+                           for w in timing_.window_list], dtype=object)
+    out = per_window[timing_.window_codes]
+    for position, when in timing_.capped.items():
+        out[position] = _allowed_words(timing_.window_list[timing_.window_codes[position]], when, moment)
+    return pd.Series(out, index=timing_.index, dtype=object)
+
+
+def _allowed_words(window: Window | None, when: dt.datetime | None, moment: Moment) -> str:
+    if window is None or when is None:
+        return ""
+    tz = ZoneInfo(window.zone)
+    if when <= moment.utc:
+        closes = window.closes or when
+        return f"Now, until {_clock(closes.astimezone(tz))} {zone_label(window.zone)}"
+    agent_when = moment.agent_time(when)
+    if agent_when.date() != moment.local.date():
+        return ""
+    text = f"From {_clock(when.astimezone(tz))} {zone_label(window.zone)}"
+    if when.astimezone(tz).utcoffset() != agent_when.utcoffset():
+        text += f" ({_clock(agent_when)} your time)"
+    return text
 
 
 def rules_text(reasons: pd.DataFrame, timing_: Timing, channels: tuple[str, ...]) -> pd.Series:
     """The Contact Rules cell: "Call, Text 8 AM–8 PM ET · 2 of 3 calls used in 24 hours · OK: Email, Letter ·
     Not: ..." — worded once per distinct combination."""
-    window_text = pd.Series([w.text if w is not None else "" for w in timing_.windows], index=reasons.index)
+    texts = np.array([w.text if w is not None else "" for w in timing_.window_list], dtype=object)
+    window_text = pd.Series(texts[timing_.window_codes], index=timing_.index).reindex(reasons.index)
     frame = reasons[list(channels)].assign(_window=window_text, _cap=timing_.cap_text)
     columns = list(frame.columns)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame))
-    worded = np.array([_words(dict(zip(columns, values)), channels) for values in uniques] + [""], dtype=object)
-    return pd.Series(worded[np.where(codes < 0, len(uniques), codes)], index=reasons.index, dtype=object)
+    # one integer per row from each column's codes, then one wording per distinct combination
+    values = {c: frame[c].fillna("").to_numpy(dtype=object) for c in columns}
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for c in columns:
+        codes, uniques = pd.factorize(values[c])
+        combined = pd.factorize(combined * (len(uniques) + 1) + codes)[0].astype(np.int64)  # stays small
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    worded = np.array([_words({c: values[c][i] for c in columns}, channels) for i in first], dtype=object)
+    return pd.Series(worded[inverse] if len(frame) else [], index=reasons.index, dtype=object)
 
 
 def _words(row: dict[str, str], channels: tuple[str, ...]) -> str:

@@ -43,56 +43,69 @@ def new_row_opt_outs(new_activity: pd.DataFrame) -> pd.DataFrame:
     return find_opt_outs(rows)
 
 
-def audit_rows(leads: pd.DataFrame, raw: pd.DataFrame, opt_outs: pd.DataFrame, known_ids: pd.Series,
+def audit_rows(leads: pd.DataFrame, raw: pd.DataFrame, opt_outs: pd.DataFrame, known_ids: set[str],
                now: dt.datetime, by: str | None) -> tuple[pd.DataFrame, list[CellFill]]:
     """Activity rows for checks and opt-outs not yet recorded, and the Do Not Text cells to tick for opt-outs.
 
     `leads` is parsed (index = sheet row) with `_key`, DNC Checked and the Do-Not flags; `raw` the cells as read;
-    `known_ids` the Activity IDs already in the ledger."""
+    `known_ids` the ids of the audit rows already in the ledger. Only rows not yet recorded are built."""
     stamp = now.replace(microsecond=0, tzinfo=None)
     keyed = leads[leads["_key"].notna()]
-    frames = []
+    chunks: list[pd.DataFrame] = []
+
+    def add(ids, keys, channel, outcome, notes, direction="Outbound", refs=None) -> None:
+        new = np.array([activity_id not in known_ids for activity_id in ids], dtype=bool)
+        if new.any():
+            chunks.append(pd.DataFrame({
+                "Activity ID": np.asarray(ids, dtype=object)[new], "Lead ID": np.asarray(keys, dtype=object)[new],
+                "Channel": channel, "Direction": direction, "Outcome": outcome,
+                "Note": np.asarray(notes, dtype=object)[new],
+                "Ref": np.asarray(refs, dtype=object)[new] if refs is not None else None}))
 
     checked = keyed[keyed["DNC Checked"].notna()]
     if len(checked):
-        day = checked["DNC Checked"].dt.strftime("%Y-%m-%d")
+        days = _iso_days(checked["DNC Checked"]).to_numpy(dtype=object)
+        keys = checked["_key"].to_numpy(dtype=object)
         marked = checked["Do Not Call"].to_numpy(dtype=bool)
-        frames.append(pd.DataFrame({
-            "Activity ID": "DNC-" + checked["_key"].astype(str) + "-" + day.str.replace("-", "", regex=False),
-            "Lead ID": checked["_key"], "Channel": "Call", "Outcome": DNC_CHECKED,
-            "Note": "Do Not Call lists checked on " + day + np.where(
-                marked, ": the number is marked Do Not Call", ": not marked Do Not Call"),
-        }))
+        ids = [f"DNC-{key}-{day.replace('-', '')}" for key, day in zip(keys, days)]
+        fresh = np.flatnonzero([activity_id not in known_ids for activity_id in ids])  # usually none
+        add([ids[i] for i in fresh], keys[fresh], "Call", DNC_CHECKED,
+            [f"Do Not Call lists checked on {days[i]}: "
+             + ("the number is marked Do Not Call" if marked[i] else "not marked Do Not Call") for i in fresh])
     replied_stop = set(opt_outs["_key"]) if len(opt_outs) else set()
     for flag, channel in FLAG_CHANNELS.items():
-        flagged = keyed[keyed[flag].to_numpy(dtype=bool)]
+        flagged = keyed["_key"][keyed[flag].to_numpy(dtype=bool)]
         if channel == "Text" and replied_stop:  # ticked because of a STOP reply: that reply is the record
-            flagged = flagged[~flagged["_key"].isin(replied_stop)]
-        if len(flagged):
-            frames.append(pd.DataFrame({
-                "Activity ID": "OPT-" + flagged["_key"].astype(str) + "-" + channel, "Lead ID": flagged["_key"],
-                "Channel": channel, "Outcome": OPTED_OUT, "Note": f"{flag} is marked on the Leads sheet"}))
+            flagged = flagged[~flagged.isin(replied_stop)]
+        add([f"OPT-{key}-{channel}" for key in flagged], flagged, channel, OPTED_OUT,
+            [f"{flag} is marked on the Leads sheet"] * len(flagged))
     if len(opt_outs):
         when = pd.to_datetime(opt_outs["_ts"])
-        frames.append(pd.DataFrame({
-            "Activity ID": "OPT-" + opt_outs["_key"].astype(str) + "-Text-" + when.dt.strftime("%Y%m%d%H%M%S"),
-            "Lead ID": opt_outs["_key"], "Channel": "Text", "Outcome": OPTED_OUT,
-            "Note": ("Replied '" + opt_outs["word"].astype(str) + "' by text on " + when.dt.strftime("%Y-%m-%d %H:%M")
-                     + ": no more texts unless they give consent again"),
-            "Ref": opt_outs["ref"]}))
-    if not frames:
+        add([f"OPT-{key}-Text-{w:%Y%m%d%H%M%S}" for key, w in zip(opt_outs["_key"], when)], opt_outs["_key"],
+            "Text", OPTED_OUT,
+            [f"Replied '{word}' by text on {w:%Y-%m-%d %H:%M}: no more texts unless they give consent again"
+             for word, w in zip(opt_outs["word"], when)], direction="Inbound", refs=list(opt_outs["ref"]))
+    if not chunks:
         return pd.DataFrame(), []
-    rows = pd.concat(frames, ignore_index=True).drop_duplicates("Activity ID")
-    rows = rows[~rows["Activity ID"].isin(known_ids.dropna())]
-    if rows.empty:
-        return pd.DataFrame(), []
-    rows = rows.assign(Timestamp=stamp, Step=None, Direction="Outbound", Source=SOURCE, By=by or None)
-    rows.loc[rows["Outcome"].eq(OPTED_OUT) & rows["Activity ID"].str.contains("-Text-"), "Direction"] = "Inbound"
-    if "Ref" not in rows:
-        rows["Ref"] = None
+    rows = pd.concat(chunks, ignore_index=True).drop_duplicates("Activity ID").reset_index(drop=True)
+    rows = rows.assign(Timestamp=stamp, Step=None, Source=SOURCE, By=by or None)
     rows["Ref"] = rows["Ref"].astype(object).where(rows["Ref"].notna(), None)
-    rows = rows.reset_index(drop=True)
     return rows, _text_fills(leads, raw, rows)
+
+
+def known_audit_ids(raw_activity: pd.DataFrame | None) -> set[str]:
+    """The ids of the audit rows already written (by Source, so a 500,000-row ledger costs one comparison)."""
+    if raw_activity is None or raw_activity.empty:
+        return set()
+    mine = raw_activity["Source"].eq(SOURCE).to_numpy(dtype=bool)
+    return {str(i).strip() for i in raw_activity["Activity ID"].to_numpy(dtype=object)[mine] if i is not None}
+
+
+def _iso_days(dates: pd.Series) -> pd.Series:
+    """Dates as YYYY-MM-DD text, each distinct date formatted once (a list of 100,000 leads has a few hundred)."""
+    codes, uniques = pd.factorize(dates)
+    text = np.array([f"{d:%Y-%m-%d}" for d in uniques] + [""], dtype=object)
+    return pd.Series(text[np.where(codes < 0, len(uniques), codes)], index=dates.index, dtype=object)
 
 
 def _text_fills(leads: pd.DataFrame, raw: pd.DataFrame, new_rows: pd.DataFrame) -> list[CellFill]:

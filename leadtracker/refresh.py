@@ -22,7 +22,7 @@ from . import schema
 from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, channel_availability, classify_activity,
                       compute_cadence)
 from .compliance import Moment, Timing, allowed_text, call_outside_hours, lasting_blocks, rules_text, timing
-from .contact_audit import audit_rows, ledger_opt_outs, new_row_opt_outs
+from .contact_audit import audit_rows, known_audit_ids, ledger_opt_outs, new_row_opt_outs
 from .dashboard import build_dashboard
 from .cma_refresh import lead_cma
 from .deadlines import compute_deadlines
@@ -76,10 +76,10 @@ class IssueLog:
 
     def joined(self) -> pd.Series:
         out = nones(self.index)
-        for row, messages in self.by_row.items():
-            if row in out.index:
-                text = "; ".join(messages)
-                out[row] = text if len(text) <= MAX_ISSUES_TEXT else text[: MAX_ISSUES_TEXT - 1] + "…"
+        rows = [row for row in self.by_row if row in out.index]
+        if rows:
+            texts = ["; ".join(self.by_row[row]) for row in rows]
+            out.loc[rows] = [t if len(t) <= MAX_ISSUES_TEXT else t[: MAX_ISSUES_TEXT - 1] + "…" for t in texts]
         return out
 
 
@@ -282,16 +282,20 @@ def flag_logged_calls(new_activity: pd.DataFrame, parsed: pd.DataFrame, contact:
     """A call quick-logged outside the homeowner's calling hours (or over a state's cap) is kept, and said so."""
     if new_activity.empty:
         return
-    calls = new_activity[new_activity["Channel"].eq("Call")]
-    rows_by_key = pd.Series(parsed.index, index=parsed["_key"]).groupby(level=0).first()
-    for key in calls["Lead ID"]:
-        row = rows_by_key.get(key)
-        if row is None:
+    calls = new_activity.loc[new_activity["Channel"].eq("Call"), "Lead ID"]
+    if calls.empty:
+        return
+    first = ~parsed["_key"].duplicated().to_numpy()
+    position_of = pd.Series(np.flatnonzero(first), index=parsed["_key"].to_numpy()[first])
+    for key in calls:
+        position = position_of.get(key)
+        if position is None:
             continue
+        window = contact.window_list[contact.window_codes[position]]
         made_before = max(len(contact.calls.get(key, [])) - 1, 0)
-        problem = call_outside_hours(contact.windows.at[row], moment.utc, parsed.at[row, "State"], made_before)
+        problem = call_outside_hours(window, moment.utc, parsed["State"].iat[position], made_before)
         if problem:
-            issues.add_at([row], [problem])
+            issues.add_at([parsed.index[position]], [problem])
 
 
 def _integers(series: pd.Series) -> pd.Series:
@@ -386,8 +390,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     moment = Moment(now.replace(tzinfo=None), settings.zone)
     contact = timing(parsed, activity, moment)
     flag_logged_calls(new_activity, parsed, contact, moment, issues)
-    known_ids = raw_activity["Activity ID"] if raw_activity is not None else pd.Series(dtype=object)
-    audit, text_fills = audit_rows(parsed, raw, opt_outs, known_ids, now, settings.agent_name)
+    audit, text_fills = audit_rows(parsed, raw, opt_outs, known_audit_ids(raw_activity), now, settings.agent_name)
     if len(audit):
         columns = [c.name for c in ACTIVITY_COLUMNS]
         new_activity = pd.concat([new_activity, audit.reindex(columns=columns)], ignore_index=True) \
