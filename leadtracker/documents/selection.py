@@ -4,8 +4,8 @@ Everything is read the way a refresh reads it (the pure `refresh`, nothing writt
 Channel and Due Date, and the channel availability the cadence uses (Do Not Mail/Email, unsubscribed, bounced,
 returned mail, no address or email: cadence.channel_availability). A document is due when the lead's step is due
 today or overdue and its channel is the one asked for. A step done with several channels at once ("Letter + Email"
-on Day 1) keeps its other channel due for a week after the first was done, so running `letters` before `emails`
-does not lose the email. Named leads (--lead) get their current step, or --step, whenever that channel is open.
+on Day 1) keeps its other channel due for a week after the first was done (until a later step is done), so running
+`letters` before `emails` does not lose the email. Named leads (--lead) get their current step, or --step, whenever that channel is open.
 """
 
 from __future__ import annotations
@@ -183,9 +183,14 @@ def _companions(book: Workbook, channel: str) -> dict[str, str]:
     done_other = rows[rows["_completes"] & rows["Channel"].ne(channel) & (rows["_ts"] >= since)]
     on_channel = rows[rows["Channel"].eq(channel)]
     have = set(zip(on_channel["_key"], on_channel["Step"]))
+    order = {s.code: i for i, s in enumerate(book.plan.sequence)}
+    done = activity[activity["_completes"] & ~activity["_inbound"] & activity["Step"].isin(list(order))]
+    furthest: dict[str, int] = {}
+    for key, step in zip(done["_key"], done["Step"]):
+        furthest[key] = max(furthest.get(key, -1), order[step])
     out: dict[str, str] = {}
     for key, step in zip(done_other["_key"], done_other["Step"]):
-        if (key, step) not in have:
+        if (key, step) not in have and furthest.get(key, -1) <= order[step]:  # not once the lead has moved on
             out.setdefault(key, step)
     return out
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import smtplib
-import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -38,9 +37,12 @@ class SmtpAccount:
 
     @property
     def loopback(self) -> bool:
+        """This computer, by name or address (no DNS lookup: a name that merely resolves there does not count)."""
+        if self.host.casefold() == "localhost":
+            return True
         try:
-            return ipaddress.ip_address(socket.gethostbyname(self.host)).is_loopback
-        except (OSError, ValueError):
+            return ipaddress.ip_address(self.host.strip("[]")).is_loopback
+        except ValueError:
             return False
 
 
@@ -97,6 +99,9 @@ class Sender:
 
     def __enter__(self) -> "Sender":
         account = self.account
+        if account.tls not in ("SSL", "STARTTLS") and not account.loopback:
+            raise UsageError(f"SMTP TLS is None, but {account.host} is not this computer; I will not send your mail "
+                             "or password unencrypted. Use STARTTLS (port 587) or SSL (port 465).")
         try:
             if account.tls == "SSL":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(account.host, account.port, timeout=TIMEOUT,
@@ -111,10 +116,6 @@ class Sender:
                                          "SSL with port 465, or the port your provider gives for STARTTLS.")
                     smtp.starttls(context=ssl.create_default_context())
                     smtp.ehlo()
-                elif not account.loopback:
-                    smtp.quit()
-                    raise UsageError(f"SMTP TLS is None, but {account.host} is not this computer; I will not send "
-                                     "your mail or password unencrypted. Use STARTTLS (587) or SSL (465).")
         except (OSError, smtplib.SMTPException) as error:
             raise UsageError(f"Cannot reach the mail server {account.host}:{account.port} ({error}). Check SMTP "
                              "Host and SMTP Port on the Settings sheet, and your internet connection.") from error
