@@ -120,15 +120,18 @@ class PatchingXlsxStore(GridStore):
     def _file_values(self, sheet: str) -> list[list[object]]:
         from python_calamine import CalamineWorkbook
 
-        from .xlsx_store import _from_calamine
-
         if self._calamine is None:
             self._calamine = CalamineWorkbook.from_path(str(self.path))
         try:
             values = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as error:  # noqa: BLE001 - calamine's own error types
             raise WorkbookError(f"{self.path.name}: sheet {sheet!r} could not be read ({error}).") from None
-        rows = [[_from_calamine(v) if type(v) is not str else (v or None) for v in row] for row in values]
+        # as xlsx_store._from_calamine, written inline (millions of cells): "" -> None, 3.0 -> 3, date -> datetime
+        date, whole = dt.date, 2.0 ** 53
+        rows = [[(v or None) if (kind := type(v)) is str
+                 else (int(v) if v.is_integer() and -whole < v < whole else v) if kind is float
+                 else dt.datetime(v.year, v.month, v.day) if kind is date
+                 else v for v in row] for row in values]
         while rows and rows[-1].count(None) == len(rows[-1]):
             rows.pop()
         return rows
@@ -147,9 +150,10 @@ class PatchingXlsxStore(GridStore):
         width = len(headers)
         data, numbers = [], []
         for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
-            if row.count(None) == len(row) or not any(
-                    v is not None and (type(v) is not str or v.strip()) for v in row):
-                continue  # a blank row (or one of spaces) is not data
+            empty = row.count(None)
+            if empty == len(row) or (len(row) - empty <= 3 and not any(
+                    v is not None and (type(v) is not str or v.strip()) for v in row)):
+                continue  # a blank row is not data, nor is one of a few cells of spaces
             data.append(row[:width] + [None] * (width - len(row)) if len(row) < width else row[:width])
             numbers.append(offset)
         index = pd.Index(numbers, name="row")
@@ -163,8 +167,12 @@ class PatchingXlsxStore(GridStore):
 
     def _write_cell(self, sheet: str, row: int, col: int, value: object, number_format: str | None = None,
                     header_kind: Kind | None = None) -> None:
+        rows = self._rows(sheet)
+        if value is None and header_kind is None and grid_get(rows, row, col) is None and col not in self._cells.get(
+                sheet, {}).get(row, {}):
+            return  # blank over blank (most new-row cells of a long table): nothing to write
         self._cells.setdefault(sheet, {}).setdefault(row, {})[col] = (value, number_format, header_kind)
-        grid_put(self._rows(sheet), row, col, value)
+        grid_put(rows, row, col, value)
 
     def _create_sheet(self, sheet: str) -> str:
         self._ops.append(("create", sheet))

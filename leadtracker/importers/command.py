@@ -152,7 +152,8 @@ def run_import(store: Store, path: str | Path, vendor: str | None = None, dry_ru
         updated=len(plan.updated), unchanged=len(plan.unchanged), rejected=len(prepared.rejects),
         merged_in_file=prepared.merged_rows, skipped_lines=len(table.skipped), filled_cells=filled,
         updated_cells=changed, kept_cells=kept, rejects=rejects, rejects_path=rejects_path, saved=saved,
-        dry_run=dry_run, refreshed=refresh and not dry_run, messages=messages, new_lead_ids=list(plan.new_leads["Lead ID"]))
+        dry_run=dry_run, refreshed=refresh and not dry_run, messages=messages,
+        new_lead_ids=list(plan.new_leads["Lead ID"]))
 
 
 def import_into_workbook(workbook: str | Path, path: str | Path, vendor: str | None = None, dry_run: bool = False,
