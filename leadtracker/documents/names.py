@@ -154,7 +154,8 @@ def _people_phrase(people: list[Person]) -> str:
 
 
 def _the(name: str) -> str:
-    return name if name.casefold().startswith("the ") else f"the {name}"
+    """'the Jones Trust' in mid-sentence, whether or not the name starts with 'The'."""
+    return f"the {name[4:]}" if name.casefold().startswith("the ") else f"the {name}"
 
 
 def _phrases(people: list[Person], entities: list[tuple[str, str]]) -> tuple[list[str], list[str], list[str]]:
