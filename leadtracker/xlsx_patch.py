@@ -582,8 +582,9 @@ def _patched_row(tag: bytes, body: bytes, closed: bool, row: int, writes: dict[i
 def _cell(row: int, col: int, write: tuple, style: int | None, styles: Styles, row_styles: dict[int, int]) -> bytes:
     value, number_format, header_kind = write
     base = style if style is not None else 0
-    if header_kind is not None and style is None:  # a new header: dressed like the header to its left
-        base = row_styles.get(col - 1, 0)
+    if header_kind is not None and style is None and row_styles:  # a new header: dressed like those to its left
+        left = [c for c in row_styles if c < col]
+        base = row_styles[max(left)] if left else 0
     value = _plain(value)
     if isinstance(value, str):
         value = _ILLEGAL.sub("", value)

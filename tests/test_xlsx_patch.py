@@ -136,3 +136,35 @@ def test_the_backup_is_the_workbook_from_before_the_import(tmp_path, capsys):
     assert "Refreshed" in out and "Tracker.backup.xlsx" in out
     assert (tmp_path / "Tracker.backup.xlsx").read_bytes() == original
     assert not list(tmp_path.glob(".~*"))
+
+
+def test_an_agents_own_sheet_gets_ids_and_the_columns_it_lacks(tmp_path):
+    """A Leads sheet of the agent's own, with other headers, no Lead ID and no Excel Table."""
+    from openpyxl.styles import Font, PatternFill
+
+    path = tmp_path / "Own.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Leads"
+    ws.append(["Owner", "Site Address", "City", "ST", "Zip", "Auction Date", "My Notes"])
+    for cell in ws[1]:
+        cell.fill = PatternFill("solid", start_color="FFC000")
+        cell.font = Font(bold=True)
+    ws.append(["Jane Roe", "15 Elm Ct", "Dayton", "OH", "45410", dt.datetime(2027, 1, 2), "call after 5"])
+    wb.create_sheet("Activity").append([c.name for c in schema.ACTIVITY_COLUMNS])
+    wb.create_sheet("Settings").append(["Setting", "Value"])
+    wb.save(path)
+    store = PatchingXlsxStore(path)
+    report = run_import(store, FIXTURES / "county_export_bom.csv", now=NOW, refresh=False, rejects_dir=tmp_path)
+    assert store.saved_by == "patch"
+    assert (report.added, report.updated, report.filled_cells) == (1, 1, 4)
+    ws = openpyxl.load_workbook(path)["Leads"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:8] == ["Owner", "Site Address", "City", "ST", "Zip", "Auction Date", "My Notes", "Lead ID"]
+    assert {"Phone", "Lender", "Loan Balance", "Notice Date", "Source", "Received"} <= set(headers)
+    assert all(c.font.b and c.fill.start_color.rgb == "00FFC000" for c in ws[1])  # new headers look like hers
+    jane = {h: ws.cell(2, i + 1).value for i, h in enumerate(headers)}
+    assert (jane["Owner"], jane["Auction Date"], jane["My Notes"]) == ("Jane Roe", dt.datetime(2027, 1, 2),
+                                                                       "call after 5")
+    assert jane["Lead ID"].startswith("LT-") and jane["Phone"] == "+19375550102"
+    assert jane["Source"] is None and jane["Received"] is None  # when and whence she came stay hers to say

@@ -192,6 +192,10 @@ def refresh_after_import(workbook: str | Path, now: dt.datetime | None = None, p
 
 
 def _write(store: Store, plan: Plan, id_fills) -> None:
+    data = store.read(schema.SHEET_LEADS, schema.LEAD_COLUMNS)
+    if data is not None and data.headers and "Lead ID" not in data.header_map(schema.LEAD_COLUMNS).positions:
+        # an agent's own sheet without ids: the column is added at the right end, so leads can be found by id
+        store.append_rows(schema.SHEET_LEADS, schema.LEAD_COLUMNS, pd.DataFrame(columns=["Lead ID"]), None)
     if id_fills:
         store.fill_cells(schema.SHEET_LEADS, schema.LEAD_COLUMNS, id_fills)
     if plan.updates:
