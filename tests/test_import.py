@@ -116,7 +116,9 @@ def test_a_phone_the_agent_corrected_survives_a_reimport_with_a_different_vendor
     wb.save(tracker)
     # next week's list carries yet another number for the owner, and a postponed sale date
     week2 = write_propstream(tmp_path / "propstream_week2.csv", {
-        "1207 MAGNOLIA AVE": {"Phone 1": "(813) 555-0199", "Phone 1 DNC": "N"}})
+        "1207 MAGNOLIA AVE": {"Phone 1": "(813) 555-0199", "Phone 1 DNC": "N"},
+        # the vendor now lists the Smiths' numbers the other way round: nothing to change or note
+        "4821 W HERON POINT BLVD": {"Phone 1": "(813) 555-0188", "Phone 2": "(813) 555-0142", "Phone 2 DNC": "N"}})
     out = import_cli(capsys, str(week2), "--into", str(tracker))
     assert counts(out)["Added"] == 0
     after = one(leads_of(tracker), "Lead ID", lead["Lead ID"])
@@ -124,6 +126,7 @@ def test_a_phone_the_agent_corrected_survives_a_reimport_with_a_different_vendor
     notes = list(activity_of(tracker)["Note"].dropna())
     assert "Phone: kept (813) 555-0177 (changed by hand); list says +18135550199" in notes
     assert "Kept your value in 1 cell" in out
+    assert counts(out)["Updated"] == 0
 
 
 def test_a_reimport_updates_vendor_facts_fills_blanks_and_keeps_what_the_agent_typed(tmp_path, capsys):

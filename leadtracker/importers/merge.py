@@ -30,7 +30,8 @@ from .fields import NOTED_WHEN_KEPT, VENDOR_FACTS, column_type, comparable, note
 from .normalize import Prepared
 
 RECORDED = tuple(VENDOR_FACTS) + tuple(sorted(NOTED_WHEN_KEPT - set(VENDOR_FACTS)))  # what a new lead's note lists
-NEVER_ON_EXISTING = frozenset({"Received", "Source"})  # when a lead arrived, and from where, stay as first recorded
+NEVER_ON_EXISTING = frozenset({"Received", "Source"})
+PHONES = ("Phone", "Phone 2")  # when a lead arrived, and from where, stay as first recorded
 TYPED = (ValueType.DATE, ValueType.MONEY, ValueType.NUMBER, ValueType.INTEGER, ValueType.PERCENT)
 WRITE_ORDER = tuple(c for c in IMPORTABLE_NAMES)
 
@@ -173,6 +174,8 @@ def _merge_one(current: pd.Series, lead_id: str | None, row: int, record: dict,
         listed = comparable(column, value)
         if now_value == listed:
             continue
+        if column in PHONES and listed in {comparable(c, current.get(c)) for c in PHONES}:
+            continue  # the lead has this number already, in the other phone cell
         if now_value is None:
             note = ledger.change_note(column, None, shown(column, value))
             change.filled.append(note)
