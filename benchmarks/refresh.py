@@ -568,16 +568,17 @@ def measure_steps(path: str, compute_runs: int) -> dict[str, object]:
     tables = read_tables(store)
     t2 = time.perf_counter()
     now = moment(tables, TODAY)
-    computes, result = [], None
+    computes, cpus, result = [], [], None
     for _ in range(compute_runs):
         gc.collect()
-        c0 = time.perf_counter()
+        c0, p0 = time.perf_counter(), time.process_time()
         result = refresh(tables, now)
         computes.append(time.perf_counter() - c0)
+        cpus.append(time.process_time() - p0)
     t3 = time.perf_counter()
     apply_changes(store, result.changes, ALL_LEAD_COLUMNS)
     t4 = time.perf_counter()
-    return {"open": t1 - t0, "read": t2 - t1, "compute": computes, "write": t4 - t3,
+    return {"open": t1 - t0, "read": t2 - t1, "compute": computes, "compute_cpu": cpus, "write": t4 - t3,
             "today_rows": len(result.today), "activity_added": len(result.changes.activity_rows),
             "issues": int(result.leads["Data Issues"].notna().sum())}
 
@@ -645,6 +646,9 @@ def machine() -> dict[str, str]:
             "os": platform.platform(), "commit": commit}
 
 
+COMPUTE_RUNS = 3  # the pure compute step is timed this many times on the same tables (the first run is cold)
+
+
 def fmt_s(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}" if x < 100 else f"{x:.0f}"
 
@@ -660,7 +664,8 @@ def table_lines(rows: list[dict]) -> list[str]:
         lines.append(
             f"| {r['n']:,} | {r['activity']:,} | {r['mb']:.1f} | {r['runs']} | {fmt_s(r.get('baseline'))} | "
             f"{fmt_s(r.get('refresh'))} | {'—' if ratio is None else f'{ratio:.2f}x'} | {fmt_s(r.get('open'))} | "
-            f"{fmt_s(r.get('read'))} | {fmt_s(r.get('compute'))} | {fmt_s(r.get('write'))} | "
+            f"{fmt_s(r.get('read'))} | {fmt_s(r.get('compute'))} ({fmt_s(r.get('compute_first'))} first, "
+            f"{fmt_s(r.get('compute_cpu'))} CPU) | {fmt_s(r.get('write'))} | "
             f"{'—' if not r.get('peak') else format(r['peak'], ',.0f')} | {fmt_s(r.get('daily_baseline'))} | "
             f"{fmt_s(r.get('daily_refresh'))} | {'—' if daily is None else f'{daily:.2f}x'} |")
     return lines
@@ -671,9 +676,12 @@ def verdicts(rows: list[dict]) -> list[str]:
     by_n = {r["n"]: r for r in rows}
     r = by_n.get(100_000)
     if r and r.get("compute") is not None:
-        ok = r["compute"] < TARGET_COMPUTE_100K
-        out.append(f"- Pure compute, 100,000 leads: {r['compute']:.2f} s against a target of under "
-                   f"{TARGET_COMPUTE_100K:.0f} s: **{'met' if ok else 'NOT met'}**.")
+        worst = r.get("compute_worst", r["compute"])
+        ok = worst < TARGET_COMPUTE_100K
+        out.append(f"- Pure compute, 100,000 leads: median {r['compute']:.2f} s, slowest of the runs {worst:.2f} s "
+                   f"(first {r.get('compute_first', r['compute']):.2f} s; {r.get('compute_cpu', 0):.2f} s of CPU), "
+                   f"against a target of under {TARGET_COMPUTE_100K:.0f} s: **{'met' if ok else 'NOT met'}** "
+                   f"(1-minute load average {r.get('load', 0):.1f} on {os.cpu_count()} cores when measured).")
     else:
         out.append("- Pure compute, 100,000 leads: not measured in this run.")
     r = by_n.get(10_000)
@@ -752,9 +760,11 @@ def main(argv: list[str] | None = None) -> int:
             row["refresh"] = statistics.median(full)
             row["peak"] = max(peaks)
             src = fresh_copy(path, "steps")
-            steps, _ = in_child(measure_steps, str(src), runs)
+            steps, _ = in_child(measure_steps, str(src), max(runs, COMPUTE_RUNS))
             row.update({"open": steps["open"], "read": steps["read"], "compute": statistics.median(steps["compute"]),
-                        "write": steps["write"]})
+                        "compute_first": steps["compute"][0], "compute_worst": max(steps["compute"]),
+                        "compute_cpu": statistics.median(steps["compute_cpu"]), "write": steps["write"],
+                        "load": os.getloadavg()[0]})
             print(f"   steps: open {steps['open']:.2f} s, read_tables {steps['read']:.2f} s, compute "
                   f"{', '.join(f'{c:.2f}' for c in steps['compute'])} s, write+save {steps['write']:.2f} s; "
                   f"{steps['today_rows']} on Today, {steps['activity_added']} quick-log rows moved, "
@@ -825,7 +835,8 @@ def append_results(info, command, rows, builds, crashes, profile_text, profiled)
         "",
         "Seconds, median of the runs; each measurement in a fresh forked process on a fresh copy. (a) "
         "`openpyxl.load_workbook(path)` + `save(other)`; (b) `run_refresh(XlsxStore(copy), today)` end to end; "
-        "(d) `XlsxStore(copy)` (opens the workbook) then `read_tables(store)`; (c) `refresh(tables, now)` alone; "
+        "(d) `XlsxStore(copy)` (opens the workbook) then `read_tables(store)`; (c) `refresh(tables, now)` alone, "
+        f"timed {COMPUTE_RUNS} times on the same tables (median; the first run and the median CPU time beside it); "
         "(e) `apply_changes` including the save. Peak RSS is the refresh process's high-water mark. The daily "
         "columns repeat (a) and (b) on the workbook that (b) produced: a tracker already refreshed once, as an "
         "agent's workbook is on every later day.",
