@@ -166,6 +166,32 @@ def value_subjects(subjects: str | Path, comps: str | Path, out: str | Path, as_
     return value_files(subjects, comps, out, as_of)
 
 
+def run_letters(store: Store, out: str | Path, steps: tuple[str, ...] = (), lead_ids: tuple[str, ...] = (),
+                pdf: bool = False, today: dt.date | None = None, progress=None, workbook: str | Path | None = None):
+    """`leadtracker letters WORKBOOK --out DIR`: every letter due today, written and logged (documents/command.py)."""
+    from .documents.command import run_letters as run
+
+    return run(store, workbook or workbook_path(store), out, steps, lead_ids, pdf, today, progress)
+
+
+def run_emails(store: Store, out: str | Path, send: bool = False, steps: tuple[str, ...] = (),
+               lead_ids: tuple[str, ...] = (), today: dt.date | None = None, progress=None,
+               workbook: str | Path | None = None, environ: dict[str, str] | None = None):
+    """`leadtracker emails WORKBOOK --out DIR [--send]`: every email due today as a draft, or sent
+    (documents/command.py)."""
+    from .documents.command import run_emails as run
+
+    return run(store, workbook or workbook_path(store), out, send, steps, lead_ids, today, progress, environ)
+
+
+def workbook_path(store: Store) -> Path | None:
+    """The workbook's file on this computer (an .xlsx store's path, an open Excel book's full name), if it has one."""
+    path = getattr(store, "path", None) or getattr(getattr(store, "book", None), "fullname", None)
+    if path is None or "://" in str(path) or not Path(str(path)).is_absolute() and not Path(str(path)).exists():
+        return None
+    return Path(str(path))
+
+
 def new_workbook(path: Path) -> str:
     from .template import new_workbook as copy_template
 

@@ -45,19 +45,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..commands import open_store, stderr_progress
-    from .command import format_emails, format_letters, run_emails, run_letters
+    from ..commands import open_store, run_emails, run_letters, stderr_progress
 
     steps = tuple(s.strip().upper() if s.strip().upper() not in ("MEETING",) else "Meeting" for s in args.step)
     steps = tuple("N" if s == "NURTURE" else "R" if s in ("REENGAGE", "RE-ENGAGE") else s for s in steps)
     leads = tuple(i for group in args.lead for i in group)
     store = open_store(args.workbook)
     if args.command == "letters":
-        report = run_letters(store, args.workbook, args.out, steps, leads, args.pdf, args.today, stderr_progress)
-        print(format_letters(report))
+        report = run_letters(store, args.out, steps, leads, args.pdf, args.today, stderr_progress, args.workbook)
     else:
-        report = run_emails(store, args.workbook, args.out, args.send, steps, leads, args.today, stderr_progress)
-        print(format_emails(report))
+        report = run_emails(store, args.out, args.send, steps, leads, args.today, stderr_progress, args.workbook)
+    from .command import format_emails, format_letters
+
+    print(format_letters(report) if args.command == "letters" else format_emails(report))
     if report.refresh is not None:
         for message in report.refresh.messages:
             print(message)

@@ -72,6 +72,18 @@ class LettersReport:
     zone_note: str = ""
     refresh: RefreshReport | None = None
 
+    @property
+    def summary(self) -> str:
+        return format_letters(self, shown=5)
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return self.refresh.messages if self.refresh else ()
+
+    @property
+    def saved(self) -> str:
+        return self.refresh.saved if self.refresh else ""
+
 
 @dataclass
 class EmailsReport:
@@ -89,10 +101,22 @@ class EmailsReport:
     zone_note: str = ""
     refresh: RefreshReport | None = None
 
+    @property
+    def summary(self) -> str:
+        return format_emails(self, shown=5)
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return self.refresh.messages if self.refresh else ()
+
+    @property
+    def saved(self) -> str:
+        return self.refresh.saved if self.refresh else ""
+
 
 # --- shared ---------------------------------------------------------------------------------------------------------
 
-def _finder(book: Workbook, workbook: str | Path) -> TemplateFinder:
+def _finder(book: Workbook, workbook: str | Path | None) -> TemplateFinder:
     return TemplateFinder(book.settings.template_folder or None, workbook)
 
 
@@ -101,7 +125,7 @@ def _logo(book: Workbook, workbook: str | Path) -> str | None:
     if not logo:
         return None
     path = Path(logo).expanduser()
-    if not path.is_absolute() and not str(workbook).startswith("gsheet:"):
+    if not path.is_absolute() and workbook is not None and not str(workbook).startswith("gsheet:"):
         path = Path(workbook).resolve().parent / path
     if not path.is_file():
         raise UsageError(f"Settings: Logo {logo!r} is not a picture file I can find ({path}); fix the path or leave "
@@ -211,7 +235,7 @@ def _stamp(book: Workbook) -> dt.datetime:
 
 # --- letters --------------------------------------------------------------------------------------------------------
 
-def run_letters(store: Store, workbook: str | Path, out: str | Path, steps: tuple[str, ...] = (),
+def run_letters(store: Store, workbook: str | Path | None, out: str | Path, steps: tuple[str, ...] = (),
                 lead_ids: tuple[str, ...] = (), pdf: bool = False, today: dt.date | None = None,
                 progress: Progress | None = None, refresh: bool = True) -> LettersReport:
     say = progress or (lambda message: None)
@@ -308,10 +332,10 @@ class _Email:
     file: Path
 
 
-def run_emails(store: Store, workbook: str | Path, out: str | Path, send: bool = False, steps: tuple[str, ...] = (),
+def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send: bool = False, steps: tuple[str, ...] = (),
                lead_ids: tuple[str, ...] = (), today: dt.date | None = None, progress: Progress | None = None,
                environ: dict[str, str] | None = None, refresh: bool = True) -> EmailsReport:
-    from sync.email_logs.own_log import OutboundRecord, append_records, iter_log, own_log_path
+    from sync.email_logs.own_log import OutboundRecord, append_records, iter_log
     from sync.email_logs import events as ev
 
     say = progress or (lambda message: None)
@@ -321,8 +345,7 @@ def run_emails(store: Store, workbook: str | Path, out: str | Path, send: bool =
     require_sender(settings)
     finder = _finder(book, workbook)
     folder = Path(out) / f"emails-{book.today.isoformat()}"
-    log_path = (own_log_path(workbook) if not str(workbook).startswith("gsheet:")
-                else Path(out) / (file_part(str(workbook)[7:]) + ".email-log.jsonl"))
+    log_path = outbound_log_path(workbook, out)
     report = EmailsReport(folder, log_path=log_path)
     account = password = None
     if send:
@@ -455,6 +478,18 @@ def run_emails(store: Store, workbook: str | Path, out: str | Path, send: bool =
     return report
 
 
+def outbound_log_path(workbook: str | Path | None, out: str | Path) -> Path:
+    """Beside the workbook (`MyLeads.email-log.jsonl`, where `sync-email own` finds it); for a workbook with no file
+    on this computer (a Google Sheet, an unsaved book), in the output folder."""
+    from sync.email_logs.own_log import SUFFIX, own_log_path
+
+    if workbook is None:
+        return Path(out) / ("leadtracker" + SUFFIX)
+    if str(workbook).startswith("gsheet:"):
+        return Path(out) / (file_part(str(workbook)[7:], 60) + SUFFIX)
+    return own_log_path(workbook)
+
+
 def _sent_row(email: _Email, book: Workbook, settings) -> dict:
     from sync.email_logs.sync import activity_id
 
@@ -533,6 +568,7 @@ def _skipped_lines(skipped: list[Skipped], shown: int = 30) -> list[str]:
     if not skipped:
         return []
     lines = [f"Skipped {len(skipped)}:"]
+    skipped = sorted(skipped, key=lambda s: ("not allowed" not in s.reason, s.lead_id))  # opt-outs first
     for item in skipped[:shown]:
         who = f" ({item.owner})" if item.owner else ""
         lines.append(f"  {item.lead_id}{who} {item.step}: {item.reason}".replace("  :", ":"))
@@ -541,7 +577,7 @@ def _skipped_lines(skipped: list[Skipped], shown: int = 30) -> list[str]:
     return lines
 
 
-def format_letters(report: LettersReport) -> str:
+def format_letters(report: LettersReport, shown: int = 30) -> str:
     if not report.letters:
         lines = ["No letters are due." if not report.skipped else "No letters written."]
     else:
@@ -558,11 +594,11 @@ def format_letters(report: LettersReport) -> str:
             f", {report.already_logged} already logged today" if report.already_logged else ""))
     if report.zone_note:
         lines.append(report.zone_note)
-    lines += _skipped_lines(report.skipped)
+    lines += _skipped_lines(report.skipped, shown)
     return "\n".join(lines)
 
 
-def format_emails(report: EmailsReport) -> str:
+def format_emails(report: EmailsReport, shown: int = 30) -> str:
     lines = []
     if report.drafts:
         lines.append(f"Wrote {len(report.drafts)} email draft{'s' if len(report.drafts) != 1 else ''} in "
@@ -583,5 +619,5 @@ def format_emails(report: EmailsReport) -> str:
     lines += report.notes
     if report.zone_note:
         lines.append(report.zone_note)
-    lines += _skipped_lines(report.skipped)
+    lines += _skipped_lines(report.skipped, shown)
     return "\n".join(lines)

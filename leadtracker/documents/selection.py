@@ -26,6 +26,7 @@ from .names import Addressee, addressee
 from .text import clean, to_date
 
 COMPANION_DAYS = 7
+MISSING = ("no email", "no address", "no phone")  # not an opt-out: nothing to list when the step went another way
 STOPPED = ("Do Not Contact", "Closed", "Lost")
 
 
@@ -136,7 +137,7 @@ def select(book: Workbook, channel: str, finder, steps: tuple[str, ...] = (), le
             if due and not planned and not (steps and step not in steps):
                 plan_step = book.plan.step(step)
                 reason = book.reasons.at[row_index, channel] if channel in book.reasons.columns else ""
-                if plan_step is not None and channel in plan_step.channels and reason:
+                if plan_step is not None and channel in plan_step.channels and reason and reason not in MISSING:
                     # the step would use this channel, but the lead closed it: say so (and it went another way)
                     skipped.append(Skipped(lead_id, owner_text, step, f"{channel.lower()} not allowed: {reason}"))
                     continue
