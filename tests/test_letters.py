@@ -314,3 +314,39 @@ def test_committed_templates_are_what_the_script_builds():
     for relative, data in built_files().items():
         assert (root / relative).read_bytes() == data, f"{relative} is stale: run python -m " \
                                                        "leadtracker.documents.build_templates"
+
+
+def test_the_cli_on_a_real_workbook(tmp_path, capsys, monkeypatch):
+    from openpyxl import load_workbook
+
+    from leadtracker.cli import main
+    from leadtracker.demo import write_demo_workbook
+
+    book = tmp_path / "MyLeads.xlsx"
+    write_demo_workbook(book, TODAY)
+    assert main(["letters", str(book), "--out", str(tmp_path / "out"), "--today", "2026-11-29", "--pdf"]) == 0
+    printed = capsys.readouterr().out
+    count = int(re.search(r"Wrote (\d+) letters", printed).group(1))
+    assert count >= 5 and "print-ready PDF: letters-2026-11-29.pdf" in printed
+    folder = tmp_path / "out" / "letters-2026-11-29"
+    assert len(list(folder.glob("*.docx"))) == count and (folder / "labels-2026-11-29.pdf").is_file()
+    sheet = load_workbook(book)["Activity"]
+    headers = [c.value for c in sheet[1]]
+    logged = [dict(zip(headers, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    letters = [row for row in logged if row["Source"] == "letters"]
+    assert len(letters) == count and {row["Ref"] for row in letters} == {p.name for p in folder.glob("*.docx")}
+    assert main(["letters", str(book), "--out", str(tmp_path / "out"), "--today", "2026-11-29"]) == 0
+    assert "No letters" in capsys.readouterr().out
+    # emails as drafts, from the same workbook
+    assert main(["emails", str(book), "--out", str(tmp_path / "out"), "--today", "2026-11-29"]) == 0
+    printed = capsys.readouterr().out
+    drafts = list((tmp_path / "out" / "emails-2026-11-29").glob("*.eml"))
+    assert drafts and f"Wrote {len(drafts)} email draft" in printed
+    assert (tmp_path / "MyLeads.email-log.jsonl").is_file()
+    # a named lead that is not there, and a clear word when LibreOffice is missing
+    assert main(["letters", str(book), "--out", str(tmp_path / "x"), "--lead", "L-9999", "--today",
+                 "2026-11-29"]) == 0
+    assert "L-9999: no lead with this Lead ID on the Leads sheet" in capsys.readouterr().out
+    monkeypatch.setattr("leadtracker.documents.command.find_soffice", lambda: None)
+    assert main(["letters", str(book), "--out", str(tmp_path / "y"), "--pdf"]) == 2
+    assert "--pdf needs LibreOffice, which is not installed" in capsys.readouterr().err

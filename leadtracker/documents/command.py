@@ -571,7 +571,7 @@ def _skipped_lines(skipped: list[Skipped], shown: int = 30) -> list[str]:
     skipped = sorted(skipped, key=lambda s: ("not allowed" not in s.reason, s.lead_id))  # opt-outs first
     for item in skipped[:shown]:
         who = f" ({item.owner})" if item.owner else ""
-        lines.append(f"  {item.lead_id}{who} {item.step}: {item.reason}".replace("  :", ":"))
+        lines.append(f"  {item.lead_id}{who}{' ' + item.step if item.step else ''}: {item.reason}")
     if len(skipped) > shown:
         lines.append(f"  … and {len(skipped) - shown} more")
     return lines

@@ -113,7 +113,7 @@ def select(book: Workbook, channel: str, finder, steps: tuple[str, ...] = (), le
     if leads.empty:
         return jobs, skipped
     today = pd.Timestamp(book.today)
-    wanted = {clean(i).casefold() for i in lead_ids}
+    wanted = {clean(i).casefold(): clean(i) for i in lead_ids if clean(i)}
     found_ids: set[str] = set()
     companions = _companions(book, channel)
     for row_index, lead in leads.iterrows():
@@ -167,8 +167,9 @@ def select(book: Workbook, channel: str, finder, steps: tuple[str, ...] = (), le
                                    "the owners by name, so add it on the Leads sheet"))
             continue
         jobs.append(Job(lead.to_dict(), lead_id, step, template, owner))
-    for missing in sorted(wanted - found_ids):
-        skipped.append(Skipped(missing, "", steps[0] if steps else "", "no lead with this Lead ID on the Leads sheet"))
+    for missing in sorted(set(wanted) - found_ids):
+        skipped.append(Skipped(wanted[missing], "", steps[0] if steps else "",
+                               "no lead with this Lead ID on the Leads sheet"))
     return jobs, skipped
 
 
