@@ -191,6 +191,12 @@ def _invites(book: Workbook, job: Job, slots) -> list[tuple[str, bytes]]:
     return out
 
 
+def _needs_timeline(source) -> bool:
+    from .context import NO_TIMELINE_TEMPLATES
+
+    return source.own or source.name not in NO_TIMELINE_TEMPLATES
+
+
 def _write(path: Path, data: bytes) -> None:
     """Write a file whole or not at all (a temp file in the same folder, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,7 +281,7 @@ def run_letters(store: Store, workbook: str | Path | None, out: str | Path, step
             templates[job.template] = LetterTemplate(source)
         slots = _slots(book, job, "letter", slot_book, zones_used)
         context = build_context(job.lead, job.owner, address, settings, book.today, "letter",
-                                _extras(book, job, slots))
+                                _extras(book, job, slots), _needs_timeline(templates[job.template].source))
         context["step"] = job.step
         data = templates[job.template].render(context, logo)
         name = f"{book.today.isoformat()}_{file_part(job.lead_id)}_{job.step}_{job.template}.docx"
@@ -384,7 +390,7 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
             slots = _slots(book, job, "email", slot_book, zones_used)
             address = mailing_address(job.lead)
             context = build_context(job.lead, job.owner, address, settings, book.today, "email",
-                                    _extras(book, job, slots))
+                                    _extras(book, job, slots), _needs_timeline(templates[job.template].text_source))
             context["step"] = job.step
             subject, text, html = templates[job.template].render(context)
             message_id = message_id_for(job.lead_id, job.step, book.today, to, domain)

@@ -217,13 +217,18 @@ def net_context(lead: dict, settings: Settings) -> dict:
     return {"has_value": True, "rows": rows, "summary": summary, "missing": ""}
 
 
+NO_TIMELINE = {"rows": [], "has_rows": False, "sources": "", "summary": "", "sale_phrase": "", "time_answer": ""}
+NO_TIMELINE_TEMPLATES = frozenset({"d1_intro", "d4_meeting", "nurture"})  # built-in ones that never show it
+
+
 def build_context(lead: dict, owner: Addressee, address: MailingAddress, settings: Settings, today: dt.date,
-                  medium: str, extras: LeadExtras = LeadExtras()) -> dict:
-    """Everything a template may use, for one lead and one medium ("letter" or "email")."""
+                  medium: str, extras: LeadExtras = LeadExtras(), needs_timeline: bool = True) -> dict:
+    """Everything a template may use, for one lead and one medium ("letter" or "email"). `needs_timeline=False`
+    skips the foreclosure timeline (the slowest part) for a built-in template that does not show it."""
     agent = agent_context(settings)
     home = home_context(lead)
     cma = cma_context(lead, extras.comps)
-    timeline = timeline_context(lead, today)
+    timeline = timeline_context(lead, today) if needs_timeline else NO_TIMELINE
     net = net_context(lead, settings)
     slots = [{"when": s.when, "short": s.short} for s in extras.slots]
     if medium == "email":

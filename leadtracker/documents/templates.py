@@ -85,8 +85,26 @@ def environment(autoescape: bool):
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    return ImmutableSandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined, trim_blocks=not autoescape,
-                                         lstrip_blocks=not autoescape, keep_trailing_newline=False)
+    class Sandbox(ImmutableSandboxedEnvironment):
+        """Compiles each distinct template source once: docxtpl hands over the same XML for every lead of a batch,
+        and compiling it is a third of the time a letter takes."""
+
+        compiled: dict[str, object] = {}
+
+        def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's signature
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            template = self.compiled.get(source)
+            if template is None:
+                if len(self.compiled) > 256:
+                    self.compiled.clear()
+                template = self.compiled[source] = super().from_string(source)
+            return template
+
+    sandbox = Sandbox(autoescape=autoescape, undefined=StrictUndefined, trim_blocks=not autoescape,
+                      lstrip_blocks=not autoescape, keep_trailing_newline=False)
+    sandbox.compiled = {}
+    return sandbox
 
 
 def _explain(error: Exception, source: TemplateSource) -> TemplateProblem:
