@@ -247,8 +247,8 @@ def test_a_new_lead_gets_its_id_on_its_own_row_after_a_sort(fake, key_file):
     report = refresh_with_teammate(fake, key, key_file, lambda f: f.teammate(key).sort("Leads", "ZIP", True))
     row = next(r for r in gh.leads_table(fake, key) if r["Owner Name"] == leads[3]["Owner Name"])
     assert row["Lead ID"].startswith("LT-") and row["Log Outcome"] is None
-    activity = fake.values(key, "Activity")
-    assert activity[1][2] == row["Lead ID"] and activity[1][6] == "Spoke"
+    logged = [(r[2], r[6]) for r in agent_rows(fake, key)]
+    assert logged == [(row["Lead ID"], "Spoke")]
     assert_every_value_on_its_lead(fake, key, report)
 
 
@@ -415,7 +415,8 @@ def test_activity_timestamps_are_dates_in_the_sheet(fake, key_file):
     leads[0]["Log Outcome"] = "Spoke"
     key = sheet_with(fake, key_file, leads)
     run_refresh(gh.store(fake, key, key_file), TODAY)
-    stamp = fake.cell(key, "Activity", "B2")
+    row = fake.teammate(key).find_row("Activity", "Outcome", "Spoke")
+    stamp = fake.cell(key, "Activity", f"B{row}")
     assert stamp.value == pytest.approx((dt.datetime(2026, 11, 29, 9) - dt.datetime(1899, 12, 30)).days + 0.375)
     assert stamp.fmt["numberFormat"]["type"] == "DATE_TIME"
 
@@ -451,4 +452,4 @@ def test_a_tool_sheet_deleted_mid_sync_is_made_again(fake, key_file):
 
     refresh_with_teammate(fake, key, key_file, delete_today)
     assert fake.values(key, "Today")[0][0].startswith("Today, Sunday November 29, 2026")
-    assert [r[6] for r in fake.values(key, "Activity")[1:]] == ["Spoke"]
+    assert [r[6] for r in agent_rows(fake, key)] == ["Spoke"]
