@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from leadtracker.cma_select import unit_xyz  # noqa: E402
 from leadtracker.comps_commands import value_files  # noqa: E402
 
-SEATTLE = ROOT.parent / "shared" / "data" / "seattle_sales_dev.csv"
+SEATTLE = ROOT / "tests" / "fixtures" / "sales" / "seattle_sales_dev.csv"  # a copy of ../shared/data's
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 AMES_CONDITION = {"Very_Poor": 1, "Poor": 2, "Fair": 3, "Below_Average": 4, "Average": 5, "Above_Average": 6,
                   "Good": 7, "Very_Good": 8, "Excellent": 9, "Very_Excellent": 10}

@@ -14,14 +14,14 @@ import pytest
 from leadtracker.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SEATTLE = ROOT.parent / "shared" / "data" / "seattle_sales_dev.csv"
+SEATTLE = ROOT / "tests" / "fixtures" / "sales" / "seattle_sales_dev.csv"  # a copy of ../shared/data's
 TODAY = "2016-07-01"
 
 
 @pytest.fixture(scope="module")
 def seattle() -> pd.DataFrame:
     if not SEATTLE.exists():
-        pytest.fail(f"{SEATTLE} is missing: the real sales data must sit in shared/data beside the repository")
+        pytest.fail(f"{SEATTLE} is missing: the real sales data ship with the repository (tests/fixtures/sales)")
     frame = pd.read_csv(SEATTLE, dtype={"pinx": str, "sale_id": str})
     frame["date"] = pd.to_datetime(frame["sale_date"])
     return frame
