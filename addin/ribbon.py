@@ -91,6 +91,11 @@ def _sync_email(command: Callable[..., Any], click: Click) -> str:
     return "\n".join([format_report(report), "", *refresh.messages, refresh.summary, refresh.saved])
 
 
+def _import_leads(command: Callable[..., Any], click: Click) -> str:
+    """Each chosen lead list imported as `leadtracker import FILE --into WORKBOOK` does, then refreshed."""
+    return "\n\n".join(command(click.store, str(path), progress=click.progress).summary() for path in click.files)
+
+
 def _import_comps(command: Callable[..., Any], click: Click) -> str:
     lines = []
     for path in click.files:
@@ -139,7 +144,7 @@ BUTTONS: dict[str, Button] = {b.id: b for b in (
     Button("today", "Today", "leadtracker.commands:compute_today", _today),
     Button("letters", "Letters", "leadtracker.commands:run_letters", _to_folder("Letters")),
     Button("emails", "Emails", "leadtracker.commands:run_emails", _to_folder("Emails")),
-    Button("import_leads", "Import Leads", "leadtracker.commands:run_import", _with_files, LEAD_FILES),
+    Button("import_leads", "Import Leads", "leadtracker.importers.command:run_import", _import_leads, LEAD_FILES),
     Button("import_comps", "Import Comps", "leadtracker.commands:import_comps", _import_comps, COMP_FILES),
     Button("sync_email", "Sync Email Log", "sync.email_logs.command:run_sync_email", _sync_email, LOG_FILES),
     Button("help", "Help", None, _help),

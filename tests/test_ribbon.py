@@ -180,21 +180,24 @@ def test_an_unknown_button_says_how_to_fix_it(demo):
     assert "unknown to this version" in message and "leadtracker addin install" in message
 
 
-def test_a_button_is_wired_by_one_row_of_the_table(demo, tmp_path, monkeypatch):
-    """What landing a command looks like: a function in the commands module, found by name, given the file."""
-    import leadtracker.commands as commands
-
-    received = {}
-
-    def run_import(store, path, today=None):
-        received.update(path=path, today=today)
-        return "Added 1 lead."
-
-    monkeypatch.setattr(commands, "run_import", run_import, raising=False)
+def test_import_leads_button_adds_the_list_as_the_cli_does(demo, tmp_path):
+    """Import Leads runs the real importer on the chosen file against the workbook in front of the user."""
+    book = book_from_xlsx(demo)
+    before = len(book.sheets["Leads"].table())
     sample = tmp_path / "list.csv"
     sample.write_text(SAMPLES["import_leads"], encoding="utf-8")
-    message = ribbon.on_click("import_leads", book=book_from_xlsx(demo), today=TODAY, ask_files=_choose(sample))
-    assert message == "Added 1 lead." and received == {"path": sample, "today": TODAY}
+    message = ribbon.on_click("import_leads", book=book, today=TODAY, ask_files=_choose(sample))
+    assert message.startswith("Imported list.csv"), message
+    assert "Added" in message and "1  new lead" in message
+    leads = book.sheets["Leads"].table()
+    header = leads[0]
+    assert len(leads) == before + 1
+    added = leads[-1]
+    assert (added[header.index("Owner Name")], added[header.index("Property Address")]) == ("Jordan Avery",
+                                                                                             "12 Birch Ln")
+    assert added[header.index("Stage")] == "New"  # refreshed: on Today at once
+    again = ribbon.on_click("import_leads", book=book, today=TODAY, ask_files=_choose(sample))
+    assert "0  new leads" in again and len(book.sheets["Leads"].table()) == before + 1
 
 
 def test_sync_email_log_button_brings_a_log_into_activity(demo, tmp_path):
