@@ -25,7 +25,7 @@ from typing import Protocol, Sequence
 import pandas as pd
 
 from .errors import SheetError
-from .schema import Column, Kind, map_headers
+from .schema import LEAD_COLUMN_BY_NAME, Column, Kind, map_headers
 from .values import looks_like_formula, nones
 
 HEADER_SEARCH_ROWS = 10
@@ -228,6 +228,11 @@ def safe_cell_value(value: object) -> object:
     return value
 
 
+def key_column(key: str) -> Column:
+    """The key column with its aliases ("ID", "Lead #"), so a sheet is found by it before it has computed columns."""
+    return LEAD_COLUMN_BY_NAME.get(key) or Column(key)
+
+
 class GridStore(ABC):
     """The Store protocol over cell primitives; subclasses say how cells are read and written."""
 
@@ -331,7 +336,7 @@ class GridStore(ABC):
         return done
 
     def write_computed(self, sheet: str, columns: tuple[Column, ...], key: str, frame: pd.DataFrame) -> int:
-        name, header_row, headers, positions = self._layout(sheet, columns + (Column(key),))
+        name, header_row, headers, positions = self._layout(sheet, (key_column(key),) + columns)
         if key not in positions:
             raise SheetError(f"{self.label}: sheet {name!r} has no {key!r} column.")
         key_col = positions[key]
@@ -373,7 +378,7 @@ class GridStore(ABC):
                      updates: Sequence[CellUpdate]) -> int:
         if not updates:
             return 0
-        name, header_row, headers, positions = self._layout(sheet, columns + (Column(key),))
+        name, header_row, headers, positions = self._layout(sheet, (key_column(key),) + columns)
         if key not in positions:
             raise SheetError(f"{self.label}: sheet {name!r} has no {key!r} column.")
         rows_by_key: dict[str, list[int]] = {}

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from leadtracker.schema import Column, Kind, map_headers
-from leadtracker.store import HEADER_SEARCH_ROWS, ToolSheet, find_header_row, key_text
+from leadtracker.store import HEADER_SEARCH_ROWS, ToolSheet, find_header_row, key_column, key_text
 
 from .gsheet_cells import a1, cell, encoded_size, grid_range, number_format, rgb, same, to_wire
 from .gsheet_tools import tool_sheet_requests
@@ -215,7 +215,7 @@ class Planner:
             sheet_computed = [c for c in computed if c.sheet == title]
             sheet_updates = [u for u in updates if u.sheet == title]
             extra = [c for i in sheet_computed for c in i.columns] + [u.column for u in sheet_updates] + \
-                [Column(i.key) for i in sheet_computed] + [Column(u.key) for u in sheet_updates]
+                [key_column(i.key) for i in sheet_computed] + [key_column(u.key) for u in sheet_updates]
             for column in extra:
                 if column.name not in [c.name for c in columns]:
                     columns = columns + (column,)

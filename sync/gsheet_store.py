@@ -26,7 +26,7 @@ import pandas as pd
 
 from leadtracker.schema import SHEET_SETTINGS, Column, Kind, ValueType
 from leadtracker.errors import SheetError
-from leadtracker.store import (HEADER_SEARCH_ROWS, CellFill, CellUpdate, GridStore, SheetData, ToolSheet, grid_get,
+from leadtracker.store import (HEADER_SEARCH_ROWS, key_column, CellFill, CellUpdate, GridStore, SheetData, ToolSheet, grid_get,
                                grid_put, is_blank, key_text, same_value)
 
 from . import gsheet_plan as planning
@@ -184,7 +184,7 @@ class GsheetStore(GridStore):
         added at the right end), remembered so commit can find each lead's row again."""
         if not updates:
             return 0
-        name, header_row, headers, positions = self._layout(sheet, columns + (Column(key),))
+        name, header_row, headers, positions = self._layout(sheet, (key_column(key),) + columns)
         if key not in positions:
             raise SheetError(f"{self.label}: sheet {name!r} has no {key!r} column.")
         rows_by_key: dict[str, list[int]] = {}

@@ -29,6 +29,7 @@ SHEETS = {
         ["A-1", dt.datetime(2026, 11, 1, 9), "L-1", "D1", "Letter", "Outbound", "Sent", None, None, None, None],
     ],
     "Notes": [["anything"], ["the agent's own sheet"]],
+    "Team List": [["ID", "Owner"], ["T-7", "Drew Lark"]],  # a vendor's id header, no computed columns yet
 }
 
 
@@ -165,6 +166,16 @@ def test_write_computed_by_lead_id_adds_missing_columns_and_keeps_others(case, t
     assert list(frame["Due Date"])[0] == dt.datetime(2026, 11, 29)
     assert list(frame["Data Issues"])[0] == "=HYPERLINK(\"x\")"
     assert list(data.rows[3]) == ["keep me", 42, "dup"]
+
+
+def test_write_computed_finds_the_key_column_by_its_alias_on_a_sheet_without_computed_columns(case, tmp_path):
+    store = case.make(tmp_path)
+    stage = tuple(c for c in LEAD_COLUMNS if c.name == "Stage")
+    assert store.write_computed("Team List", stage, "Lead ID", pd.DataFrame({"Lead ID": ["T-7"], "Stage": ["New"]})) == 1
+    store.commit()
+    data = case.reopen(store, tmp_path).read("Team List", LEAD_COLUMNS)
+    assert list(data.headers) == ["ID", "Owner", "Stage"]
+    assert list(data.canonical(LEAD_COLUMNS)["Stage"]) == ["New"]
 
 
 def test_append_rows_is_idempotent_by_id(case, tmp_path):
