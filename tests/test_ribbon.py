@@ -238,3 +238,12 @@ def test_import_comps_adds_what_the_cli_adds(demo, tmp_path):
     got = book.sheets["Comps"].table()
     assert normalised(got) == normalised(expected.iter_rows(values_only=True))
     assert len(got) == comps_before + 1 and "14 Birch Ln" in got[-1]
+
+
+def test_every_button_maps_to_a_command_that_exists():
+    """The ribbon runs what the CLI runs: each button's command is a function this version has."""
+    for button in ribbon.BUTTONS.values():
+        if button.id == "help":
+            assert button.command is None
+            continue
+        assert callable(ribbon.resolve(button.command)), button.id
