@@ -54,7 +54,7 @@ def owner(i: int) -> dict[str, object]:
     if kind == 2:
         return {"Owner Name": f"ESTATE OF {first.upper()} {last.upper()}"}
     if kind == 3:
-        return {"Owner Name": f"{last.upper()} FAMILY LIVING TRUST", "Co-Owner Name": f"{other.upper()} {last.upper()} TR"}
+        return {"Owner Name": f"{last.upper()} FAMILY LIVING TRUST", "Co-Owner Name": f"{last.upper()} {other.upper()} TR"}
     if kind == 4:
         return {"Owner Name": f"{last.upper()} HOLDINGS LLC"}
     return {"Owner Name": f"{first} {last}"}

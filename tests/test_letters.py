@@ -282,8 +282,6 @@ def test_letters_need_the_agents_name(tmp_path):
 
 
 def test_agent_template_folder_overrides_one_file(tmp_path):
-    from docxtpl import DocxTemplate  # noqa: F401  (the agent's file is a docxtpl template like ours)
-
     folder = tmp_path / "my templates"
     folder.mkdir()
     document = Document()
@@ -350,3 +348,23 @@ def test_the_cli_on_a_real_workbook(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("leadtracker.documents.command.find_soffice", lambda: None)
     assert main(["letters", str(book), "--out", str(tmp_path / "y"), "--pdf"]) == 2
     assert "--pdf needs LibreOffice, which is not installed" in capsys.readouterr().err
+
+
+def test_the_logo_from_settings_is_in_the_letterhead(tmp_path):
+    import zipfile
+
+    from PIL import Image
+
+    Image.new("RGB", (120, 40), (31, 56, 100)).save(tmp_path / "logo.png")
+    store = workbook(varied_leads()[:1], settings={"Logo": "logo.png"})  # beside the workbook
+    report = run_letters(store, tmp_path / "MyLeads.xlsx", tmp_path / "out", today=TODAY, refresh=False)
+    with zipfile.ZipFile(report.letters[0]) as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+        header_rels = package.read("word/_rels/header1.xml.rels").decode()
+    assert len(media) == 1 and "image" in header_rels
+    pdf = convert_to_pdf(report.letters, tmp_path / "pdf")[0]
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
+    assert len(images.strip().splitlines()) >= 3  # the header lines of pdfimages, and the logo
+    missing = workbook(varied_leads()[:1], settings={"Logo": "nowhere.png"})
+    with pytest.raises(UsageError, match="Logo 'nowhere.png' is not a picture file I can find"):
+        run_letters(missing, tmp_path / "MyLeads.xlsx", tmp_path / "out2", today=TODAY, refresh=False)

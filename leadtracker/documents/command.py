@@ -28,6 +28,7 @@ import io
 import os
 import tempfile
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -334,7 +335,7 @@ class _Email:
     message_id: str
     to: str
     subject: str
-    message: object
+    message: EmailMessage | None
     file: Path
 
 
@@ -410,11 +411,10 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
             attachments = list(parts["attachments"])
             if extra is not None:
                 street = file_part(home_context(job.lead)["street"], 30)
-                kind = "application" if extra.suffix == ".pdf" else "application"
                 subtype = "pdf" if extra.suffix == ".pdf" else \
                     "vnd.openxmlformats-officedocument.wordprocessingml.document"
                 attachments.append(Attachment(f"Market-analysis-and-timeline_{street}{extra.suffix}",
-                                              extra.read_bytes(), kind, subtype))
+                                              extra.read_bytes(), "application", subtype))
             email.message = build_message(
                 settings=settings, to_name=job.owner.phrase, to_email=email.to, subject=email.subject,
                 text=parts["text"], html=parts["html"], lead_id=job.lead_id, step=job.step,

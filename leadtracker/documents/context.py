@@ -16,7 +16,7 @@ from ..netsheet import BASIS_CMA, net_sheet_lines
 from ..schema import US_STATES
 from ..settings import Settings
 from ..timeline import lead_timeline
-from .addresses import MailingAddress, mailing_address
+from .addresses import MailingAddress
 from .meetings import Slot
 from .names import Addressee
 from .text import clean, clean_block, join_words, long_date, money, number, to_date

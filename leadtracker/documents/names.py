@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..importers.names import PARTICLES, SUFFIXES, split_owners
+from ..importers.names import PARTICLES, SUFFIXES, TRUSTEE_WORDS, split_owners
 from .text import clean, join_words
 
 ENTITY_KINDS = ("estate", "trust", "company")
@@ -95,10 +95,13 @@ def _given_name_first(text: str) -> bool:
     Mixed-case cells and cells with a comma already say their order."""
     if text != text.upper() or "," in text or not re.search(r"[A-Z]", text):
         return False
+    words = text.split()
+    while words and words[-1].strip(",") in TRUSTEE_WORDS:  # "DEBORAH K ROBERTS TR": the role is not the name
+        words.pop()
     try:
         import probablepeople
 
-        tagged, kind = probablepeople.tag(text)
+        tagged, kind = probablepeople.tag(" ".join(words))
     except Exception:  # noqa: BLE001 - the tagger gives up on odd input; the recorder's order stands
         return False
     if kind not in ("Person", "Household") or not tagged:
