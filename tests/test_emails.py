@@ -229,3 +229,14 @@ def test_sending_needs_settings_and_a_password(server, tmp_path):
         run_emails(workbook(leads[:1], settings=plain), tmp_path / "w.xlsx", tmp_path, send=True, today=TODAY,
                    environ=ENV)
     assert server.received == []
+
+
+def test_the_email_half_of_day_one_follows_the_letter(tmp_path):
+    leads = [base_lead("L-1", "Alden Fairbrook"), base_lead("L-2", "Briony Wexford", Email=None),
+             base_lead("L-3", "Corwin Yardley")]
+    activity = [touch("L-1", "D1", 0), touch("L-2", "D1", 0),  # today's letters went out
+                touch("L-3", "D1", 5), touch("L-3", "D2", 4, "Call", "Spoke"), touch("L-3", "D3", 3)]
+    store = workbook(leads, activity)
+    report = run_emails(store, tmp_path / "w.xlsx", tmp_path / "out", today=TODAY)
+    assert [p.name for p in report.drafts] == ["2026-11-29_L-1_D1_d1_intro.eml"]
+    assert report.skipped == []  # no email for L-2 is not an opt-out; L-3 has moved on past Day 1

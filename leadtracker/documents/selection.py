@@ -149,6 +149,8 @@ def select(book: Workbook, channel: str, finder, steps: tuple[str, ...] = (), le
                 continue
         reason = book.reasons.at[row_index, channel] if channel in book.reasons.columns else ""
         if reason:
+            if not wanted and reason in MISSING:
+                continue  # the other half of a Letter + Email step, for a lead with no email: nothing to say
             skipped.append(Skipped(lead_id, owner_text, step, f"{channel.lower()} not allowed: {reason}"))
             continue
         if step == MEETING:
