@@ -49,8 +49,8 @@ def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, rea
     CT"); a call or text that is not allowed at any time today is left off (it comes back when its window opens)."""
     listed = rank.dropna().sort_values()
     if timed_allowed is not None:
-        first = cadence["Next Channel"].reindex(listed.index).fillna("").str.split(" + ", regex=False).str[0]
-        closed = first.isin(TIMED) & timed_allowed.reindex(listed.index).fillna("").eq("")
+        first = _first_channel(cadence["Next Channel"].reindex(listed.index))
+        closed = np.isin(first, TIMED) & timed_allowed.reindex(listed.index).fillna("").eq("").to_numpy()
         listed = listed[~closed]
     protected = (cadence["_new"] | cadence["_replied"]).reindex(listed.index)
     room = max(settings.daily_capacity - int(protected.sum()), 0)
@@ -59,7 +59,7 @@ def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, rea
     rows = leads.loc[keep]
     steps = cadence.loc[keep]
     channel = steps["Next Channel"].fillna("")
-    primary = channel.str.split(" + ", regex=False).str[0]
+    primary = pd.Series(_first_channel(channel), index=channel.index, dtype=object)
     out = pd.DataFrame(index=keep)
     out["Rank"] = rank[keep].astype(int)
     out["Channel"] = channel
@@ -81,6 +81,13 @@ def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, rea
     group = primary.map({c: i for i, c in enumerate(CHANNEL_GROUPS)}).fillna(len(CHANNEL_GROUPS))
     out = out.assign(_group=group).sort_values(["_group", "Rank"], kind="stable").drop(columns="_group")
     return out[list(TODAY_COLUMNS)].reset_index(drop=True)
+
+
+def _first_channel(channels: pd.Series) -> np.ndarray:
+    """"Letter + Email" -> "Letter", each distinct value split once."""
+    codes, uniques = pd.factorize(channels.fillna(""))
+    firsts = np.array([str(u).split(" + ")[0] for u in uniques] + [""], dtype=object)
+    return firsts[np.where(codes < 0, len(uniques), codes)]
 
 
 def _phones(values: pd.Series) -> pd.Series:

@@ -367,15 +367,26 @@ def parse_emails(series: pd.Series, label: str, kinds: pd.Series | None = None) 
 
 
 def parse_text(series: pd.Series, label: str, kinds: pd.Series | None = None) -> Parsed:
+    """Trimmed text; blanks as None; an Excel error cell (#N/A...) is reported, not kept; numbers and dates typed
+    into a text column read as the text they show. One pass over the cells (names and addresses rarely repeat)."""
     kinds = _kinds(series) if kinds is None else kinds
-    text = _strings(series, kinds)
-    blank = _blank(series, kinds, text)
-    is_error, error_issues = _error_cells(series, text, label)
-    out = text.astype(object).where((kinds == K_STR) & ~blank & ~is_error, None)
-    others = ~blank & (kinds != K_STR)
-    if others.any():  # numbers and dates typed into a text column read as the text they show
-        out[others] = [_plain_text(v) for v in series[others]]
-    return Parsed(out, error_issues.where(is_error, None))
+    codes = kinds.to_numpy()
+    values = series.to_numpy(dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    issues = np.full(len(values), None, dtype=object)
+    rows = np.flatnonzero(codes == K_STR)
+    for i, text in zip(rows, (value.strip() for value in values[rows])):
+        if not text:
+            continue
+        if text[0] == "#" and text.upper() in EXCEL_ERRORS:
+            issues[i] = f"{label} shows the Excel error {show(values[i])}"
+        else:
+            out[i] = text
+    others = np.flatnonzero((codes != K_STR) & (codes != K_NONE))
+    for i in others:  # numbers and dates typed into a text column
+        out[i] = _plain_text(values[i])
+    return Parsed(pd.Series(out, index=series.index, dtype=object),
+                  pd.Series(issues, index=series.index, dtype=object))
 
 
 def text_keys(series: pd.Series) -> pd.Series:
