@@ -153,7 +153,7 @@ def test_a_workbook_problem_is_one_message_and_the_workbook_is_untouched():
     book = xlwings_double.Book({"Leads": [["Owner", "Site Address"], ["Avery Quill", "1 Oak St"]]})
     message = ribbon.on_click("refresh", book=book, today=TODAY)
     assert message == ("Leads.xlsx: sheet 'Leads' has no header row with the columns I need "
-                       "(for example 'Stage').")
+                       "(for example 'Lead ID').")
     assert book.app.alerts == [{"prompt": message, "title": "Lead Tracker: Refresh", "buttons": "ok",
                                 "mode": "critical"}]
     assert book.value_writes == []
