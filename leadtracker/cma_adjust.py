@@ -4,8 +4,14 @@ A market area is the neighbourhood a group of subjects shares (same property typ
 about 2 miles, or a ZIP for subjects without coordinates). For each area, from its closed sales before the as-of
 date only (../shared/reference/cma.md §2):
 
-- time: the monthly rate of a log-linear fit of price on sale month (with size, quality, age and location held
-  constant) over the last 12 months; 0 unless |t| >= 2; clipped to ±2% a month;
+- time: a monthly price index of the area (a hedonic index: log price on the sale month, with size, quality,
+  age, baths, lot, property type and location held constant, Huber-robust) over the 36 whole months before the
+  as-of month, on the nearest 4,000 sales (houses and townhouses together), smoothed over 3 months; a comp moves
+  by the index from its sale date to the as-of date, the days after the last full month carried on at the
+  index's slope of the last 12 months (clipped to ±2% a month). Seattle rose about 1% a month in 2015-16 in
+  steps a straight line misses; the index cut the Seattle error (benchmarks/RESULTS.md). Where the index cannot
+  be measured (fewer than 200 sales or 12 months), the old rule serves: the monthly rate of a log-linear fit over
+  the last 12 months, 0 unless |t| >= 2;
 - rates: a robust (Huber) regression of the log of the time-adjusted price on log living area, baths, garage, log
   lot, year built, quality, condition and beds over 24 months, location held constant. A rate is a share of the
   comp's price per unit of difference (a bath worth 4% of a comp's price here); living area and lot are
@@ -45,7 +51,8 @@ BOUNDS = {"gla": (0.15, 0.75), "beds": (-0.03, 0.03), "baths": (0.0, 0.08), "gar
           "lot": (0.0, 0.25), "yb": (0.0, 0.01), "quality": (0.0, 0.25), "cond": (0.0, 0.06)}
 
 
-POOL_COLUMNS = ("price", "list", "olp", "date", "dom", "gla", "lot", "lat", "lon", "area", "status", *FEATURES)
+POOL_COLUMNS = ("price", "list", "olp", "date", "dom", "gla", "lot", "lat", "lon", "area", "status", "type",
+                *FEATURES)
 
 
 class Cols(dict):
@@ -81,9 +88,16 @@ class MarketParams:
     slr_min: int = 5
     huber: float = 1.5
     iterations: int = 4
-    location_k: int = 12
+    location_k: int = 20
     location_weight: float = 1.0
     location_limit: float = 0.20
+    index_months: int = 36        # the monthly price index: months of sales before the as-of date
+    index_cap: int = 4000         # at most the nearest this many sales
+    index_min: int = 200          # fewer: no index, the 12-month slope serves
+    index_smooth: int = 3         # months in the centred moving average
+    use_index: bool = True
+    index_all_types: bool = True  # houses and townhouses share one index (a type term holds the gap)
+    index_cell_miles: float = 25.0  # one index per cell this size and as-of month (around the cell's centre)
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,7 @@ class Markets:
     area_of: np.ndarray           # per subject: its row in `table`, or -1
     table: pd.DataFrame           # per area: n, M, P, lot cap, rate_*, time rate and its evidence, SLR, trends
     locations: tuple[object, ...] = ()  # per area: its LocationIndex, or None
+    indexes: tuple[object, ...] = ()    # per area: its TimeIndex, or None (then the area's time_rate serves)
 
 
 def market_areas(subjects: pd.DataFrame, comps: pd.DataFrame, params: MarketParams = MarketParams()) -> Markets:
@@ -112,6 +127,9 @@ def market_areas(subjects: pd.DataFrame, comps: pd.DataFrame, params: MarketPara
     masks: dict[tuple[object, object], tuple[np.ndarray, np.ndarray]] = {}
     trees: dict[tuple[object, object], tuple[object, np.ndarray, object, np.ndarray]] = {}
     locations: list[object] = []
+    indexes: list[object] = []
+    index_trees: dict[tuple[object, object], tuple[object, np.ndarray]] = {}
+    index_cache: dict[tuple[object, ...], object] = {}
     for key, members in pd.Series(np.arange(n)).groupby(keys, sort=True):
         members = members.to_numpy()
         first = subjects["as_of"].iloc[members].min().to_datetime64()
@@ -141,13 +159,40 @@ def market_areas(subjects: pd.DataFrame, comps: pd.DataFrame, params: MarketPara
                 pool, label = np.flatnonzero(in_time), "all comps"
         else:
             pool, near, label = np.flatnonzero(in_time), np.flatnonzero(listings), "all comps"
-        area = measure_area(columns.take(pool), columns.take(near), first, params)
+        index = None
+        if params.use_index:
+            # sales of whole months before the as-of month: one index serves every subject of the month
+            month_start = np.datetime64(first, "M").astype("datetime64[ns]")
+            if (month_start, subject_type) not in index_trees:
+                typed = types != "Land" if params.index_all_types or subject_type == "" else types == subject_type
+                start = month_start - np.timedelta64(int(params.index_months * DAYS_PER_MONTH), "D")
+                index_trees[(month_start, subject_type)] = _tree(comp_xyz, typed & sold & has_xy & (dates >= start)
+                                                                 & (dates < month_start))
+            index_tree, index_rows = index_trees[(month_start, subject_type)]
+            type_key = "" if params.index_all_types else subject_type
+            if where[0] == "cell" and index_tree is not None:
+                cell, cell_centre = _index_cell(subjects["lat"].iloc[members].mean(),
+                                                subjects["lon"].iloc[members].mean(), params.index_cell_miles)
+                cache_key = (month_start, type_key, cell if len(index_rows) > params.index_cap else None)
+                if cache_key not in index_cache:
+                    k = min(params.index_cap, len(index_rows))
+                    index_pool = index_rows[np.atleast_1d(index_tree.query(cell_centre, k=k)[1])]
+                    index_cache[cache_key] = TimeIndex.build(columns.take(index_pool), month_start, params)
+                index = index_cache[cache_key]
+            else:
+                index = TimeIndex.build(columns.take(pool), first, params)
+        area = measure_area(columns.take(pool), columns.take(near), first, params, index)
         locations.append(area.pop("_location", None))
+        indexes.append(index)
+        if index is not None:
+            area.update(time_rate=index.slope, time_method="index", time_n=index.n, time_months=index.months)
+        else:
+            area.update(time_method="slope")
         area.update(area_label=label, type=subject_type or "any type", as_of=first,
                     location_weight=params.location_weight, location_limit=params.location_limit)
         area_of[members] = len(rows)
         rows.append(area)
-    return Markets(area_of, pd.DataFrame(rows), tuple(locations))
+    return Markets(area_of, pd.DataFrame(rows), tuple(locations), tuple(indexes))
 
 
 def _area_keys(subjects: pd.DataFrame, params: MarketParams) -> pd.Series:
@@ -165,6 +210,16 @@ def _area_keys(subjects: pd.DataFrame, params: MarketParams) -> pd.Series:
         else:
             where.append(("all", ""))
     return pd.Series(list(zip(month, types, where)), index=subjects.index).set_axis(range(len(subjects)))
+
+
+def _index_cell(lat: float, lon: float, miles: float) -> tuple[tuple[int, int], np.ndarray]:
+    """The grid cell of about `miles` a side holding a point, and the cell's centre as a unit vector."""
+    step_lat = miles / 69.0
+    i = int(np.floor(lat / step_lat))
+    centre_lat = (i + 0.5) * step_lat
+    step_lon = step_lat / np.cos(np.radians(np.clip(centre_lat, -80, 80)))
+    j = int(np.floor(lon / step_lon))
+    return (i, j), unit_xyz(np.array([centre_lat]), np.array([(j + 0.5) * step_lon]))[0]
 
 
 def _tree(xyz: np.ndarray, mask: np.ndarray) -> tuple[object, np.ndarray]:
@@ -191,7 +246,7 @@ def _pool_by_radius(centre: np.ndarray, tree, index: np.ndarray, params: MarketP
 
 
 def measure_area(pool: pd.DataFrame, listings: pd.DataFrame, as_of: np.datetime64,
-                 params: MarketParams = MarketParams()) -> dict[str, object]:
+                 params: MarketParams = MarketParams(), index: "TimeIndex | None" = None) -> dict[str, object]:
     """Time rate, adjustment rates, sale-to-list and trends of one market area, from sales before `as_of`."""
     pool, listings = Cols.of(pool), Cols.of(listings)
     out: dict[str, object] = {"n": len(pool)}
@@ -199,7 +254,10 @@ def measure_area(pool: pd.DataFrame, listings: pd.DataFrame, as_of: np.datetime6
     months_ago = months_between(np.datetime64(as_of, "ns"), np.asarray(pool["date"], "datetime64[ns]"))
     rate, t_stat, n_trend = _time_rate(pool, months_ago, params)
     out.update(time_rate=rate, time_t=t_stat, time_n=n_trend)
-    adjusted = prices * np.exp(rate * months_ago)
+    if index is not None:
+        adjusted = prices * np.exp(index.at(np.array([as_of])) - index.at(np.asarray(pool["date"])))
+    else:
+        adjusted = prices * np.exp(rate * months_ago)
     gla = np.asarray(pool["gla"], float)
     M = float(np.median(adjusted)) if len(pool) else np.nan
     P = float(np.median(adjusted / gla)) if len(pool) else np.nan
@@ -362,6 +420,50 @@ class LocationIndex:
         return out
 
 
+class TimeIndex:
+    """The area's monthly price index (log scale): where prices stood each month, the same home held constant.
+    `at(dates)` reads it between month midpoints and carries it on past the last month at `slope` a month."""
+
+    def __init__(self, mid_days: np.ndarray, level: np.ndarray, slope: float, n: int) -> None:
+        self.mid_days, self.level, self.slope, self.n = mid_days, level, slope, n
+        self.months = len(level)
+
+    @classmethod
+    def build(cls, pool: "Cols", as_of: np.datetime64, params: MarketParams = MarketParams()) -> "TimeIndex | None":
+        n = len(pool)
+        if n < params.index_min:
+            return None
+        dates = np.asarray(pool["date"], "datetime64[ns]")
+        month = dates.astype("datetime64[M]")
+        names, code = np.unique(month, return_inverse=True)
+        if len(names) < 12:
+            return None
+        lots = np.asarray(pool["lot"], float)
+        lot_cap = float(2 * np.nanmedian(lots)) if np.isfinite(lots).any() else np.nan
+        used, columns = _design(pool, ("gla", "quality", "yb", "baths", "lot"), lot_cap)
+        dummies = [(code == j).astype(float) for j in range(1, len(names))]
+        kinds = np.asarray(pool["type"], object) if "type" in pool else np.array([], dtype=object)
+        present = [k for k in pd.unique(kinds) if k is not None and k == k]
+        type_terms = [(kinds == k).astype(float) for k in present[1:]]
+        X = np.column_stack([np.ones(n), *columns, *type_terms, *_location_terms(pool), *_area_dummies(pool),
+                             *dummies])
+        if n <= X.shape[1] + 20:
+            return None
+        beta, _ = huber_fit(X, np.log(np.asarray(pool["price"], float)), params.huber, params.iterations)
+        raw = np.concatenate([[0.0], beta[-len(dummies):]]) if dummies else np.zeros(1)
+        level = pd.Series(raw).rolling(params.index_smooth, center=True, min_periods=1).mean().to_numpy()
+        mid_days = (names.astype("datetime64[D]") + np.timedelta64(14, "D")).astype(float)
+        last = min(12, len(level))
+        slope = np.polyfit((mid_days[-last:] - mid_days[-1]) / DAYS_PER_MONTH, level[-last:], 1)[0]
+        slope = float(np.clip(slope, -params.max_monthly_rate, params.max_monthly_rate))
+        return cls(mid_days, level - level[-1], slope, n)
+
+    def at(self, dates: np.ndarray) -> np.ndarray:
+        days = np.asarray(dates, "datetime64[ns]").astype("datetime64[D]").astype(float)
+        beyond = np.maximum(days - self.mid_days[-1], 0.0) / DAYS_PER_MONTH
+        return np.interp(days, self.mid_days, self.level) + self.slope * beyond
+
+
 def _sale_to_list(pool: pd.DataFrame, months_ago: np.ndarray, params: MarketParams) -> dict[str, object]:
     price = np.asarray(pool["price"], float)
     ratio = price / np.asarray(pool["list"], float)
@@ -402,7 +504,14 @@ def adjust(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame, mar
     price = np.where(listing, comps["list"].to_numpy(float)[c], comps["price"].to_numpy(float)[c])
     months = np.where(listing, 0.0, np.maximum(months_between(as_of, contract), 0.0))
     running = price.copy()
-    time_adj = np.where(listing, 0.0, running * (np.exp(get["time_rate"] * months) - 1.0))
+    time_log = get["time_rate"] * months
+    for a in np.unique(area[area >= 0]):
+        index = markets.indexes[a] if a < len(markets.indexes) else None
+        if index is not None:
+            rows = np.flatnonzero((area == a) & ~listing)
+            time_log[rows] = index.at(as_of[rows]) - index.at(sale_date[rows])
+            months[rows] = months_between(as_of[rows], sale_date[rows])
+    time_adj = np.where(listing, 0.0, running * (np.exp(time_log) - 1.0))
     running = running + time_adj
     # listings: asking price x the area's sale-to-list ratio; stale ones (DOM > 1.5 x the median) lose another 1%
     # per 30 days beyond the median, at most 5%
@@ -452,7 +561,7 @@ def _location_gap(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFra
         if index is None:
             continue
         rows = np.flatnonzero(area == a)
-        here = index.level(subjects["lat"].to_numpy(float)[s[rows]], subjects["lon"].to_numpy(float)[s[rows]], False)
+        here = index.level(subjects["lat"].to_numpy(float)[s[rows]], subjects["lon"].to_numpy(float)[s[rows]], True)
         there = index.level(comps["lat"].to_numpy(float)[c[rows]], comps["lon"].to_numpy(float)[c[rows]], True)
         gap[rows] = np.clip(weight[a] * (here - there), -limit[a], limit[a])
     return gap

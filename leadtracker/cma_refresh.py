@@ -265,6 +265,9 @@ def _rates_text(markets: pd.DataFrame) -> list[str]:
         evidence = f"t = {row.get('time_t', 0):.1f}, {row.get('time_n', 0)} sales in 12 months"
         time_text = (f"time {time:+.2%} a month ({evidence})" if time else
                      f"time 0 (no clear trend: {evidence})")
+        if row.get("time_method") == "index":
+            time_text = (f"time by the area's monthly price index ({row.get('time_n', 0)} sales over "
+                         f"{row.get('time_months', 0):.0f} months; {time:+.2%} a month since the last full month)")
         slr = row.get("slr")
         slr_text = (f"; listings × {slr:.3f} sale-to-list ({row.get('slr_n')} sales)" if slr == slr and slr else
                     "; listings not used for the value (no local sale-to-list ratio)")
