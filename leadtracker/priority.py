@@ -13,7 +13,7 @@ from .plan import Plan
 from .settings import Settings
 
 TODAY_COLUMNS = ("Rank", "Channel", "Lead ID", "Owner Name", "Contact", "Step", "What to do", "Due Date",
-                 "Days Overdue", "Days to Sale", "Stage", "Why now", "Allowed")
+                 "Days Overdue", "Days to Sale", "Stage", "Why now", "Allowed", "Text Draft")
 CHANNEL_GROUPS = ("Call", "Text", "Email", "Letter", "Meeting")
 TIMED = ("Call", "Text")  # channels with calling hours
 
@@ -78,9 +78,24 @@ def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, rea
     if timed_allowed is not None:
         timed = primary.isin(TIMED)
         out.loc[timed, "Allowed"] = timed_allowed.reindex(keep)[timed]
+    out["Text Draft"] = _text_drafts(rows, steps, primary, settings)
     group = primary.map({c: i for i, c in enumerate(CHANNEL_GROUPS)}).fillna(len(CHANNEL_GROUPS))
     out = out.assign(_group=group).sort_values(["_group", "Rank"], kind="stable").drop(columns="_group")
     return out[list(TODAY_COLUMNS)].reset_index(drop=True)
+
+
+def _text_drafts(rows: pd.DataFrame, steps: pd.DataFrame, primary: pd.Series, settings: Settings) -> pd.Series:
+    """A short text to send for each text due today (a draft: the tool never sends texts)."""
+    out = pd.Series("", index=rows.index, dtype=object)
+    texts = primary.eq("Text").to_numpy()
+    if texts.any():
+        from .documents.sms import today_drafts  # the name parser loads only when a text is due
+
+        due = rows[texts]
+        out[texts] = today_drafts(list(due["Owner Name"]), list(due["Co-Owner Name"]), list(due["Property Address"]),
+                                  list(due["City"]), list(steps.loc[due.index, "Next Step"]), settings.agent_name,
+                                  settings.brokerage)
+    return out
 
 
 def _first_channel(channels: pd.Series) -> np.ndarray:

@@ -427,7 +427,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
         ToolSheet(schema.SHEET_TODAY, today_sheet.astype(object).where(today_sheet.notna(), None),
                   number_formats={"Due Date": schema.DATE_FORMAT},
                   widths={"Channel": 13, "Owner Name": 24, "Contact": 30, "What to do": 50, "Why now": 36,
-                          "Allowed": 30, "Due Date": 11},
+                          "Allowed": 30, "Due Date": 11, "Text Draft": 60},
                   title=f"Today, {today:%A %B %d, %Y}: {len(today_sheet)} contact"
                         f"{'s' if len(today_sheet) != 1 else ''}"),
         dashboard,

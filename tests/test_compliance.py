@@ -250,3 +250,22 @@ def test_refresh_and_today_take_now(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["refresh", str(path), "--now", "2026-11-30T10:30", "--today", "2026-11-30"])
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_text_due_today_comes_with_a_draft_to_send():
+    """Issue 6: a short draft per due text on the Today sheet (never sent by the tool)."""
+    plan = [["Step", "Day", "Channels", "Purpose", "Template"],
+            ["D1", 1, "Letter + Email", "Introduce yourself", "d1_intro"],
+            ["D2", 2, "Text", "A short hello by text", ""],
+            ["N", 14, "Call, Email, Letter", "Stay in touch", ""], ["R", 90, "Letter, Email", "Check back", ""]]
+    history = [touch("L-1", None, days_ago(9), "Text Consent", "Text", direction="Inbound"),
+               touch("L-1", "D1", days_ago(1))]
+    agent = {"Agent Name": "Robin Vale", "Brokerage": "Harbor Realty"}
+    owner = {"Owner Name": "QUILL AVERY J", "Property Address": "12 Test Lane", "City": "Tampa"}
+    today = computed([lead("L-1", **owner)], history, settings=agent, plan=plan, now=at(TODAY, "10:00")).today
+    assert list(today["Channel"]) == ["Text"]
+    draft = today["Text Draft"].iloc[0]
+    assert draft.startswith("Hi Avery, this is Robin Vale with Harbor Realty. I help homeowners in Tampa")
+    assert draft.endswith("Reply STOP to opt out.") and len(draft) <= 320
+    no_consent = computed([lead("L-1", **owner)], history[1:], settings=agent, plan=plan, now=at(TODAY, "10:00"))
+    assert list(no_consent.today["Channel"]) != ["Text"]  # no consent on record: never a text, so no draft

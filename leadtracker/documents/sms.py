@@ -37,3 +37,13 @@ def sms_draft(step: str, owner: Addressee, agent_name: str, brokerage: str, stre
         purpose += f" I am free {join_words([s.short for s in slots], 'or')}."
     text = f"{hello} {who}. {purpose} {OPT_OUT}"
     return " ".join(text.split())
+
+
+def today_drafts(owners: list, co_owners: list, streets: list, areas: list, steps: list, agent_name: str,
+                 brokerage: str) -> list[str]:
+    """The draft for each text on the Today sheet, addressed to the owner by name."""
+    from .names import addressee
+
+    return [sms_draft(step or "N", addressee(owner, co_owner), agent_name, brokerage, clean(street or ""),
+                      clean(area or ""))
+            for owner, co_owner, street, area, step in zip(owners, co_owners, streets, areas, steps)]
