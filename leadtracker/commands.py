@@ -110,9 +110,16 @@ def summarize(result: Result) -> str:
              f"{int((stage == 'New').sum())} new",
              f"{len(today)} on Today"]
     text = ", ".join(parts) + "."
-    if len(changes.activity_rows):
-        text += f" {len(changes.activity_rows)} quick-log entr{'ies' if len(changes.activity_rows) != 1 else 'y'}"
-        text += " moved to Activity."
+    rows = changes.activity_rows
+    if len(rows):
+        source = rows["Source"] if "Source" in rows.columns else pd.Series("", index=rows.index)
+        logged = int(source.eq("quick-log").sum())
+        records = len(rows) - logged
+        if logged:
+            text += f" {logged} quick-log entr{'ies' if logged != 1 else 'y'} moved to Activity."
+        if records:
+            text += (f" {records} contact record{'s' if records != 1 else ''} (Do Not Call checks, opt-outs) "
+                     "added to Activity.")
     if with_issues:
         text += (f" {with_issues} row{'s have' if with_issues != 1 else ' has'} data issues "
                  "(see the Data Issues column).")

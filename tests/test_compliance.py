@@ -144,7 +144,8 @@ def test_a_stop_reply_ticks_do_not_text_and_is_recorded_once():
     history = [touch("L-1", "D1", days_ago(3)),
                dict(touch("L-1", None, days_ago(1), "Replied", "Text", direction="Inbound"), Note="END")]
     store = store_for([person], history)
-    run_refresh(store, TODAY)
+    report = run_refresh(store, TODAY)
+    assert "2 contact records (Do Not Call checks, opt-outs) added to Activity." in report.summary
     leads = store.sheets["Leads"]
     assert leads[1][leads[0].index("Do Not Text")] == "Yes"
     activity = pd.DataFrame(store.sheets["Activity"][1:], columns=store.sheets["Activity"][0])
