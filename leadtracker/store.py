@@ -402,11 +402,19 @@ class GridStore(ABC):
                 positions[column.name] = last_col - 1
                 self._extend_table(name, last_col)
             col = positions[update.column] + 1
-            if not same_value(self._get(name, rows[0], col), update.expected):
+            if not self._same_as_read(self._get(name, rows[0], col), update.expected):
                 continue  # changed since it was read: what is there now wins
             self._set(name, rows[0], col, safe_cell_value(update.value), column.number_format)
+            self._updated(name, key, update, column)
             done += 1
         return done
+
+    def _same_as_read(self, current: object, expected: object) -> bool:
+        """Whether a cell still holds what was read (a store whose values travel as text compares them so)."""
+        return same_value(current, expected)
+
+    def _updated(self, sheet: str, key: str, update: CellUpdate, column: Column) -> None:
+        """Hook: a store that writes at commit (a shared Google Sheet) remembers each update to place it then."""
 
     def _write_column(self, sheet: str, col: int, rows: list[int], values: list[object],
                       number_format: str | None) -> None:

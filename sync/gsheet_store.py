@@ -25,9 +25,8 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from leadtracker.schema import SHEET_SETTINGS, Column, Kind, ValueType
-from leadtracker.errors import SheetError
-from leadtracker.store import (HEADER_SEARCH_ROWS, key_column, CellFill, CellUpdate, GridStore, SheetData, ToolSheet, grid_get,
-                               grid_put, is_blank, key_text, same_value)
+from leadtracker.store import (HEADER_SEARCH_ROWS, CellFill, CellUpdate, GridStore, SheetData, ToolSheet, grid_get,
+                               grid_put, same_value)
 
 from . import gsheet_plan as planning
 from .gsheet_cells import a1, from_read, from_serial, quote, to_wire
@@ -178,41 +177,12 @@ class GsheetStore(GridStore):
         self._computed.append(planning.ComputedIntent(name, columns, key, frame))
         return written
 
-    def update_cells(self, sheet: str, columns: tuple[Column, ...], key: str,
-                     updates: Sequence[CellUpdate]) -> int:
-        """As GridStore.update_cells (one row per Lead ID, only cells still holding what was read, a missing column
-        added at the right end), remembered so commit can find each lead's row again."""
-        if not updates:
-            return 0
-        name, header_row, headers, positions = self._layout(sheet, (key_column(key),) + columns)
-        if key not in positions:
-            raise SheetError(f"{self.label}: sheet {name!r} has no {key!r} column.")
-        rows_by_key: dict[str, list[int]] = {}
-        for row_number, row in enumerate(self._rows(name)[header_row:], start=header_row + 1):
-            k = key_text(row[positions[key]]) if positions[key] < len(row) else None
-            if k is not None:
-                rows_by_key.setdefault(k, []).append(row_number)
-        by_name = {c.name: c for c in columns}
-        last_col = len(headers)
-        done = 0
-        for update in updates:
-            rows = rows_by_key.get(key_text(update.key) or "", [])
-            column = by_name.get(update.column)
-            if len(rows) != 1 or column is None:
-                continue
-            if update.column not in positions:
-                if not is_blank(update.expected):
-                    continue
-                last_col += 1
-                self._set(name, header_row, last_col, column.name, header_kind=column.kind)
-                positions[column.name] = last_col - 1
-            col = positions[update.column] + 1
-            if not same_value(to_wire(self._get(name, rows[0], col)), to_wire(update.expected)):
-                continue  # changed since it was read: what is there now wins
-            self._set(name, rows[0], col, update.value)
-            self._updates.append(planning.UpdateIntent(name, key, update.key, column, update.expected, update.value))
-            done += 1
-        return done
+    def _same_as_read(self, current: object, expected: object) -> bool:
+        return same_value(to_wire(current), to_wire(expected))
+
+    def _updated(self, sheet: str, key: str, update: CellUpdate, column: Column) -> None:
+        """Remembered so commit can find the lead's row again, whoever sorted the sheet meanwhile."""
+        self._updates.append(planning.UpdateIntent(sheet, key, update.key, column, update.expected, update.value))
 
     def append_rows(self, sheet: str, columns: tuple[Column, ...], frame: pd.DataFrame, unique: str | None) -> int:
         before = self._sheet_key(sheet)
