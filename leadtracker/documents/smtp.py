@@ -10,13 +10,13 @@ where test servers and local relays run.
 from __future__ import annotations
 
 import ipaddress
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from ..errors import LeadTrackerError, UsageError
+from ..passwords import stored_password
 from ..settings import Settings
 
 PASSWORD_VARIABLE = "LEADTRACKER_SMTP_PASSWORD"
@@ -70,23 +70,7 @@ def password_for(account: SmtpAccount, environ: dict[str, str] | None = None) ->
     """The password, or None when the server takes no login (no SMTP User)."""
     if not account.user:
         return None
-    env = os.environ if environ is None else environ
-    if env.get(PASSWORD_VARIABLE):
-        return env[PASSWORD_VARIABLE]
-    try:
-        import keyring
-        from keyring.errors import KeyringError
-    except ImportError:
-        keyring = None
-    if keyring is not None:
-        try:
-            stored = keyring.get_password(KEYRING_SERVICE, account.label)
-        except KeyringError:
-            stored = None
-        if stored:
-            return stored
-    raise UsageError(f"No SMTP password for {account.label}: set the {PASSWORD_VARIABLE} environment variable, or "
-                     f"store it once with: keyring set {KEYRING_SERVICE} {account.label}")
+    return stored_password("SMTP", PASSWORD_VARIABLE, KEYRING_SERVICE, account.label, environ)
 
 
 class Sender:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import imaplib
 import ipaddress
-import os
 import re
 import socket
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from leadtracker.errors import UsageError
+from leadtracker.passwords import stored_password
 
 from .events import Rejected
 from .messages import message_events, needs_body, parse_headers
@@ -116,23 +116,7 @@ def account_for(source: str, settings: object) -> Account:
 
 
 def password_for(account: Account, environ: dict[str, str] | None) -> str:
-    env = os.environ if environ is None else environ
-    if env.get(PASSWORD_VARIABLE):
-        return env[PASSWORD_VARIABLE]
-    try:
-        import keyring
-        from keyring.errors import KeyringError
-    except ImportError:
-        keyring = None
-    if keyring is not None:
-        try:
-            stored = keyring.get_password(KEYRING_SERVICE, account.label)
-        except KeyringError:
-            stored = None
-        if stored:
-            return stored
-    raise UsageError(f"No IMAP password for {account.label}: set the {PASSWORD_VARIABLE} environment variable, or "
-                     f"store it once with: keyring set {KEYRING_SERVICE} {account.label}")
+    return stored_password("IMAP", PASSWORD_VARIABLE, KEYRING_SERVICE, account.label, environ)
 
 
 def connect(account: Account, password: str) -> imaplib.IMAP4:
