@@ -3,7 +3,8 @@
 One `CallingRule` per jurisdiction (50 states + DC): the federal window (47 CFR 64.1200(c)(1): 8 AM to 9 PM in the
 called party's local time) is the floor, and a state record narrows it where the state's own statute does
 (hours, Sundays, holidays, a cap on calls per 24 hours). A state without a stricter rule of its own carries the
-federal figures and says so. Not legal advice: these are the rules the tool enforces, each with its citation.
+federal figures and says so. Not legal advice: these are the rules the tool enforces, each with its citation. The
+research behind the records, with how far each figure was verified, is docs/contact_rules_research.md.
 """
 
 from __future__ import annotations
