@@ -58,8 +58,22 @@ SOURCE_EMAILS = "emails"
 Progress = Callable[[str], None]
 
 
+class _RefreshedReport:
+    """What the ribbon shows after a run: the refresh's messages and where the workbook was saved."""
+
+    refresh: RefreshReport | None
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return self.refresh.messages if self.refresh else ()
+
+    @property
+    def saved(self) -> str:
+        return self.refresh.saved if self.refresh else ""
+
+
 @dataclass
-class LettersReport:
+class LettersReport(_RefreshedReport):
     folder: Path
     letters: list[Path] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -77,17 +91,9 @@ class LettersReport:
     def summary(self) -> str:
         return format_letters(self, shown=5)
 
-    @property
-    def messages(self) -> tuple[str, ...]:
-        return self.refresh.messages if self.refresh else ()
-
-    @property
-    def saved(self) -> str:
-        return self.refresh.saved if self.refresh else ""
-
 
 @dataclass
-class EmailsReport:
+class EmailsReport(_RefreshedReport):
     folder: Path
     drafts: list[Path] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)          # "L-1 D3 to ann@example.com"
@@ -105,14 +111,6 @@ class EmailsReport:
     @property
     def summary(self) -> str:
         return format_emails(self, shown=5)
-
-    @property
-    def messages(self) -> tuple[str, ...]:
-        return self.refresh.messages if self.refresh else ()
-
-    @property
-    def saved(self) -> str:
-        return self.refresh.saved if self.refresh else ""
 
 
 # --- shared ---------------------------------------------------------------------------------------------------------
