@@ -6,9 +6,11 @@ from __future__ import annotations
 import codecs
 import csv
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from leadtracker.schema import normalize_header
+
+from .events import Rejected
 
 csv.field_size_limit(16 * 1024 * 1024)  # an Outlook export puts whole message bodies in a cell
 
@@ -97,3 +99,26 @@ def _decoded_lines(path: Path, encoding: str) -> Iterator[str]:
                 yield raw.decode(codec, errors="replace" if codec == "cp1252" else "strict")
             except UnicodeDecodeError:
                 yield BAD_LINE + "\n"
+
+
+class CsvRow(NamedTuple):
+    where: str  # "file.csv line 12"
+    header: list[str]
+    cells: list[str]
+
+
+def table_rows(path: Path) -> Iterator[CsvRow | Rejected]:
+    """The data rows of a CSV with the header they sit under. An unreadable header ends the file with one Rejected,
+    a row that is not text in the file's encoding is one Rejected, and blank rows are skipped."""
+    header: list[str] | None = None
+    for line, row in iter_rows(path):
+        where = f"{path.name} line {line}"
+        if header is None:
+            if row is None:
+                yield Rejected(where, "the header row is not readable text")
+                return
+            header = row
+        elif row is None:
+            yield Rejected(where, "not text in the file's encoding; row skipped")
+        elif any(cell.strip() for cell in row):
+            yield CsvRow(where, header, row)

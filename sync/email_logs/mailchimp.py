@@ -20,7 +20,7 @@ from typing import Iterator
 from leadtracker.schema import normalize_header
 
 from . import events as ev
-from .csvio import folded, header_line, iter_rows
+from .csvio import folded, header_line, table_rows
 from .events import EmailEvent, Rejected, address_key, from_iso, one_line
 from .jsonio import Record, iter_records
 from .registry import Probe, ReadContext, Reader, register
@@ -97,28 +97,21 @@ class MailchimpReader(Reader):
                                    f"{item.where} activity {position}")
 
     def _csv(self, path: Path) -> Iterator[EmailEvent | Rejected]:
-        columns: dict[str, int] | None = None
-        for line, row in iter_rows(path):
-            where = f"{path.name} line {line}"
-            if columns is None:
-                if row is None:
-                    yield Rejected(where, "the header row is not readable text")
-                    return
-                columns = folded(row)
+        pick: dict[str, int | None] | None = None
+        for row in table_rows(path):
+            if isinstance(row, Rejected):
+                yield row
+                continue
+            if pick is None:
+                columns = folded(row.header)
                 pick = {name: next((columns[c] for c in candidates if c in columns), None) for name, candidates in (
                     ("address", ("emailaddress", "email")), ("action", ("action", "activity")),
                     ("time", ("timestamp", "time", "date")), ("type", ("type", "bouncetype")),
                     ("url", ("url", "link")), ("campaign", ("campaignid", "campaign")))}
-                continue
-            if row is None:
-                yield Rejected(where, "not text in the file's encoding; row skipped")
-                continue
-            if not any(cell.strip() for cell in row):
-                continue
 
             def cell(name: str) -> str | None:
                 position = pick[name]
-                return row[position] if position is not None and position < len(row) else None
+                return row.cells[position] if position is not None and position < len(row.cells) else None
 
             yield to_event(cell("address"), cell("action"), cell("time"), cell("type"), cell("url"),
-                           cell("campaign"), where)
+                           cell("campaign"), row.where)

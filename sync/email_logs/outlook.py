@@ -24,7 +24,7 @@ from typing import Iterator
 from leadtracker.schema import normalize_header
 
 from . import events as ev
-from .csvio import find_column, folded, header_line, iter_rows
+from .csvio import find_column, folded, header_line, table_rows
 from .events import EmailEvent, Rejected, address_key
 from .registry import Item, Probe, ReadContext, Reader, register
 
@@ -57,28 +57,22 @@ class OutlookCsvReader(Reader):
     def extract(self, source: str, context: ReadContext) -> Iterator[Item]:
         path = Path(source)
         file_time = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
-        columns: dict[str, int] | None = None
-        for line, row in iter_rows(path):
-            where = f"{path.name} line {line}"
-            if columns is None:
-                if row is None:
-                    yield Rejected(where, "the header row is not readable text")
-                    return
-                columns = folded(row)
+        positions: dict[str, int | None] | None = None
+        for row in table_rows(path):
+            if isinstance(row, Rejected):
+                yield row
+                continue
+            where = row.where
+            if positions is None:
+                columns = folded(row.header)
                 positions = {name: find_column(columns, *aliases) for name, aliases in (
                     ("subject", ("Subject",)), ("body", ("Body",)), ("from", ("From: (Address)",)),
                     ("from_type", ("From: (Type)",)), ("to", ("To: (Address)",)), ("cc", ("CC: (Address)",)),
                     ("bcc", ("BCC: (Address)",)))}
-                continue
-            if row is None:
-                yield Rejected(where, "not text in the file's encoding; row skipped")
-                continue
-            if not any(cell.strip() for cell in row):
-                continue
 
             def cell(name: str) -> str:
                 position = positions[name]
-                return row[position].strip() if position is not None and position < len(row) else ""
+                return row.cells[position].strip() if position is not None and position < len(row.cells) else ""
 
             subject = " ".join(cell("subject").split()) or None
             sender = address_key(cell("from")) if cell("from_type").upper() != "EX" else None

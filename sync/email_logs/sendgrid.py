@@ -25,7 +25,7 @@ from typing import Iterator
 from leadtracker.schema import normalize_header
 
 from . import events as ev
-from .csvio import header_line, iter_rows
+from .csvio import header_line, table_rows
 from .events import EmailEvent, Rejected, address_key, clean_message_id, from_epoch, from_iso, one_line
 from .jsonio import Record, iter_records
 from .registry import Probe, ReadContext, Reader, register
@@ -129,19 +129,11 @@ class SendGridCsvReader(Reader):
     def extract(self, source: str, context: ReadContext) -> Iterator[EmailEvent | Rejected]:
         path = Path(source)
         names: list[str | None] = []
-        for line, row in iter_rows(path):
-            where = f"{path.name} line {line}"
-            if not names:
-                if row is None:
-                    yield Rejected(where, "the header row is not readable text")
-                    return
-                names = [CSV_ALIASES.get(normalize_header(h), h) for h in row]
+        for row in table_rows(path):
+            if isinstance(row, Rejected):
+                yield row
                 continue
-            if row is None:
-                yield Rejected(where, "not text in the file's encoding; row skipped")
-                continue
-            if not any(cell.strip() for cell in row):
-                continue
-            data = {name: cell.strip() for name, cell in zip(names, row) if name and cell.strip()}
-            yield to_event(data, where, self.name)
+            names = names or [CSV_ALIASES.get(normalize_header(h), h) for h in row.header]
+            data = {name: cell.strip() for name, cell in zip(names, row.cells) if name and cell.strip()}
+            yield to_event(data, row.where, self.name)
 
