@@ -143,6 +143,16 @@ def cell(value: object, pattern: str | None = None, fmt: dict | None = None) -> 
     return data
 
 
+def value_cell(value: object) -> dict:
+    """CellData with the value only (its column's number format is set once for many rows)."""
+    wire = to_wire(value)
+    if isinstance(wire, bool):
+        return {"userEnteredValue": {"boolValue": wire}}
+    if isinstance(wire, (int, float)):
+        return {"userEnteredValue": {"numberValue": wire}}
+    return {} if wire is None else {"userEnteredValue": {"stringValue": wire}}
+
+
 def serial_has_time(wire: Wire) -> bool:
     return isinstance(wire, float) and not float(wire).is_integer()
 

@@ -14,7 +14,11 @@ top rows (to find the header again). Each change is then placed on the row that 
 
 Everything except computed values (new sheets and columns, ids, cleared quick-log cells, Activity rows, Today and
 Dashboard) goes in spreadsheets:batchUpdate requests, which Google applies all together or not at all: an Activity
-row and the clearing of the quick-log cells it came from land together.
+row and the clearing of the quick-log cells it came from land together. Appended cells carry values only; one
+repeatCell per date column formats the new rows.
+
+Requests are filled before a new one starts: appended rows that belong to no quick-log cell and value ranges are cut
+into pieces of at most PIECE bytes, so a request stops at most one piece short of the 2 MB limit.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ import pandas as pd
 from leadtracker.schema import Column, Kind, map_headers
 from leadtracker.store import HEADER_SEARCH_ROWS, ToolSheet, find_header_row, key_column, key_text
 
-from .gsheet_cells import a1, cell, encoded_size, grid_range, number_format, rgb, same, to_wire
-from .gsheet_tools import tool_sheet_requests
+from .gsheet_cells import a1, cell, encoded_size, grid_range, number_format, rgb, same, to_wire, value_cell
+from .gsheet_tools import date_pattern, tool_sheet_requests
 
 MAX_REQUEST_BYTES = 1_900_000  # Google recommends at most 2 MB per request; leave room for the envelope
+PIECE = 64_000  # rows and ranges that may go in any request are cut this fine, so requests fill up before a new one
 RUN_GAP = 8  # unchanged cells bridged by nulls inside one written range before a new range is cheaper
 FINGERPRINT = ("Owner Name", "Property Address", "City", "ZIP", "Phone", "Email", "Mailing Address")
 QUICK_LOG_REF = re.compile(r"^Leads row (\d+)$")
@@ -404,9 +409,14 @@ class Planner:
                     existing = {k for k in (key_text(now_grid.value(r, col)) for r in
                                             range(now.header_row + 1, len(now_grid.grid) + 1)) if k}
         existing = self.present.setdefault((title, intent.unique), existing)
-        formats = {c.name: c.number_format for c in intent.columns}
         linked, others = [], []
         width = max(positions.values(), default=-1) + 1
+        first_new_row = max(len(now_grid.grid), 1 if now.header_row is None else now.header_row)
+        column_formats = [{"repeatCell": {  # one format per column instead of one per appended cell
+            "range": grid_range(sheet_id, first_new_row, None, positions[name], positions[name] + 1),
+            "cell": {"userEnteredFormat": {"numberFormat": number_format(pattern)}},
+            "fields": "userEnteredFormat.numberFormat"}}
+            for name, pattern in _append_formats(intent).items() if name in positions and number_format(pattern)]
         for record in intent.frame.to_dict("records"):
             if intent.unique is not None:
                 k = key_text(record.get(intent.unique))
@@ -424,17 +434,20 @@ class Planner:
             values = [{} for _ in range(width)]
             for name, value in record.items():
                 if name in positions:
-                    values[positions[name]] = cell(value, formats.get(name))
+                    values[positions[name]] = value_cell(value)
+            while values and not values[-1]:
+                values.pop()
             (linked if source_row is not None else others).append({"values": values})
         self.summary.appended[title] = self.summary.appended.get(title, 0) + len(linked) + len(others)
-        for group, units in ((linked, self.linked_units), (others, self.other_units)):
-            for chunk in self._chunks(group):
-                units.append([{"appendCells": {"sheetId": sheet_id, "rows": chunk,
-                                               "fields": "userEnteredValue,userEnteredFormat.numberFormat"}}])
+        # rows that clear a quick-log cell go whole with it; other rows in pieces that fill each request
+        for group, units, budget in ((linked, self.linked_units, self.limit), (others, self.other_units, PIECE)):
+            for chunk in self._chunks(group, budget):
+                units.append([{"appendCells": {"sheetId": sheet_id, "rows": chunk, "fields": "userEnteredValue"}}]
+                             + column_formats)
 
-    def _chunks(self, rows: list[dict]) -> list[list[dict]]:
+    def _chunks(self, rows: list[dict], limit: int) -> list[list[dict]]:
         chunks, current, size = [], [], 0
-        budget = self.limit - 200
+        budget = min(limit, self.limit) - 1_000
         for row in rows:
             row_size = encoded_size(row) + 1
             if current and size + row_size > budget:
@@ -451,7 +464,7 @@ class Planner:
         title = sheet.name
         charts = self.meta[title].charts if title in self.meta else ()
         unit, ranges, size = tool_sheet_requests(sheet, self.sheet_id(title), self.grid_size.get(title, [1000, 26]),
-                                                 charts, self.limit)
+                                                 charts, min(self.limit, PIECE))
         self.grid_size[title] = size
         self.tool_units.append(unit)
         self.table_ranges += ranges
@@ -505,7 +518,7 @@ class Planner:
     def _split_range(self, title: str, col: int, first: int, column: list) -> list[dict]:
         """One column run as ValueRanges, each small enough to fit in a request."""
         out, start = [], 0
-        budget = self.limit - 400
+        budget = min(self.limit, PIECE) - 400
         while start < len(column):
             end, size = start, 0
             while end < len(column):
@@ -561,6 +574,18 @@ class RowLocator:
             return None
         n = then.index(read_row)
         return now[n] if n < len(now) else None
+
+
+def _append_formats(intent: AppendIntent) -> dict[str, str]:
+    """Number formats of the appended columns: the schema's, else dates (with times if any) for datetime values."""
+    out = {}
+    for column in intent.columns:
+        pattern = column.number_format
+        if not pattern and column.name in intent.frame.columns:
+            pattern = date_pattern(intent.frame[column.name])
+        if pattern:
+            out[column.name] = pattern
+    return out
 
 
 def _get(grid: list[list], row: int, col: int | None):

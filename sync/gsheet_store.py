@@ -8,8 +8,10 @@ Writing: nothing is sent until `commit`. Changes are kept as what was asked (fil
 this, write these computed values for these Lead IDs, append these rows unless their ids are there, replace these
 tool sheets); `commit` re-reads the key columns and then writes by Lead ID (sync/gsheet_plan.py), so a teammate
 sorting, inserting or deleting rows or typing meanwhile cannot make a value land on the wrong lead or lose an edit.
-A refresh is about five requests whatever the row count: metadata, read, re-read, one structural batchUpdate
+A routine refresh is five requests whatever the row count: metadata, read, re-read, one structural batchUpdate
 (ids, Activity rows, cleared quick-log cells, Today, Dashboard), and RAW computed values in requests under 2 MB.
+The first refresh of a sheet writes every computed cell, so there the bytes set the count: each request is filled
+close to 2 MB before the next one starts.
 
 A failed write is retried up to the policy's cap with backoff; every retry starts again from a fresh re-read, so
 what already landed is seen and not written twice (an Activity row is appended only when the sheet shows it is

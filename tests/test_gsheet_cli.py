@@ -163,11 +163,18 @@ def test_watch_refreshes_within_seconds_of_a_tick_and_clears_it(fake, env):
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
-    while not any("Saved to" in text for _, text in lines) and time.monotonic() < deadline:
+
+    def status_row() -> tuple[int, str]:
+        settings = fake.values(key, "Settings")
+        row = next(i for i, r in enumerate(settings, start=1) if r and r[0] == "Refresh now")
+        return row, str(settings[row - 1][2] if len(settings[row - 1]) > 2 else "")
+
+    # the status note is written just after the refresh reports "Saved to": wait for both
+    while not (any("Saved to" in text for _, text in lines) and "Last refresh:" in status_row()[1]) \
+            and time.monotonic() < deadline:
         time.sleep(0.05)
-    settings = fake.values(key, "Settings")
-    row = next(i for i, r in enumerate(settings, start=1) if r and r[0] == "Refresh now")
-    assert "Last refresh:" in settings[row - 1][2]
+    row, status = status_row()
+    assert "Last refresh:" in status
     fake.teammate(key).type("Settings", f"B{row}", "TRUE")
     ticked = time.monotonic()
     assert finished.wait(30)

@@ -7,6 +7,7 @@ Every test makes its own spreadsheet, laid out by `gsheet init`, in one fake ser
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 
@@ -16,7 +17,7 @@ from fake_sheets import FakeSheets, service_account_file
 from leadtracker.commands import run_refresh
 from leadtracker.errors import LeadTrackerError
 from sync.gsheet_client import RetryPolicy
-from sync.gsheet_plan import MAX_REQUEST_BYTES
+from sync.gsheet_plan import MAX_REQUEST_BYTES, PIECE
 
 LIMIT = 2_000_000  # Google's recommended maximum request size
 STATES = ("FL", "CA", "TX", "GA", "OH", "NY", "AZ", "NC", "MI", "IL")
@@ -112,9 +113,13 @@ def test_the_first_refresh_of_10000_leads_writes_in_requests_under_2_mb(big_shee
     writes = [r for r in requests if r.method == "POST"]
     reads = [r for r in requests if r.method == "GET"]
     assert len(reads) == 3  # metadata, the batched read, the re-read before writing
-    # every computed cell of 10,000 rows is new: its bytes, not its rows, set the number of writes
-    written = sum(r.body_bytes for r in writes)
-    assert len(writes) <= written // MAX_REQUEST_BYTES + 3
+    # every computed cell of 10,000 rows is new: its bytes, not its rows, set the number of writes, and each
+    # request is filled before the next one starts (no request more than needed, of either kind)
+    for values in (False, True):
+        sent = [r for r in writes if r.path.endswith("/values:batchUpdate") == values]
+        full = MAX_REQUEST_BYTES - PIECE  # pieces of rows or ranges are at most PIECE bytes
+        assert len(sent) <= math.ceil(sum(r.body_bytes for r in sent) / full), [r.body_bytes for r in sent]
+    assert len(requests) <= 10
 
 
 def test_a_routine_refresh_of_10000_leads_makes_at_most_5_requests(fake, big_sheet):
@@ -419,6 +424,11 @@ def test_activity_timestamps_are_dates_in_the_sheet(fake, key_file):
     stamp = fake.cell(key, "Activity", f"B{row}")
     assert stamp.value == pytest.approx((dt.datetime(2026, 11, 29, 9) - dt.datetime(1899, 12, 30)).days + 0.375)
     assert stamp.fmt["numberFormat"]["type"] == "DATE_TIME"
+    # every row this refresh added (quick-log rows and the contact-rules audit rows alike) shows a date
+    dates = [r[1] for r in fake.values(key, "Activity")[1:]]
+    assert len(dates) >= 3
+    for number in range(2, len(dates) + 2):
+        assert fake.cell(key, "Activity", f"B{number}").fmt["numberFormat"]["type"] == "DATE_TIME", number
 
 
 def test_the_refresh_now_row_is_not_an_unknown_setting(fake, key_file):
