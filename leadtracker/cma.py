@@ -1,7 +1,9 @@
 """CMA: low / mid / high for every subject from the comps behind it, with a confidence score and market trends.
 
     comps (cma_data) -> selection (cma_select) -> market areas and rates (cma_adjust) -> adjusted comps
-    -> reconciliation: weights, mid, dispersion -> a range calibrated to hold about 80% of sale prices
+    -> reconciliation: weights, mid, dispersion -> the subject's own earlier sale, where the comps file holds one
+    (cma_own_sale), reconciled beside the comps by the two estimates' expected errors
+    -> a range calibrated to hold about 80% of sale prices
 
 Weights follow cma.md §4.2: similarity exp(-D) / (gross adjustment + 5%) x status (sold 1, pending 0.75, active
 0.5). The half-width is h = max(5%, k x dispersion x sqrt(1 + 1/n)) + penalties (far comps, old comps, heavy
@@ -20,6 +22,7 @@ import pandas as pd
 
 from .cma_adjust import FEATURES, MarketParams, Markets, adjust, market_areas
 from .cma_data import SOLD
+from .cma_own_sale import OwnSaleParams, own_sale_lines, own_sale_weight
 from .cma_select import SelectParams, Selection, select_comps
 
 STATUS_WEIGHT = {"sold": 1.0, "pending": 0.75, "active": 0.5}
@@ -30,6 +33,7 @@ Z80 = 1.2816  # the two-sided 80% point of a normal distribution
 class CmaParams:
     select: SelectParams = field(default_factory=SelectParams)
     market: MarketParams = field(default_factory=MarketParams)
+    own_sale: OwnSaleParams = field(default_factory=OwnSaleParams)
     k: float | None = None          # None: calibrate on the run's own recent sales
     default_k: float = 1.6
     coverage: float = 0.80
@@ -43,7 +47,8 @@ class CmaParams:
 @dataclass(frozen=True)
 class CmaRun:
     values: pd.DataFrame     # per subject (subjects' index): low, mid, high, confidence, n_sold, n_listings, ...
-    lines: pd.DataFrame      # per chosen comp: s, c, dist, D, price, adjustments, adjusted, weight, ...
+    lines: pd.DataFrame      # per chosen comp (own False) and own earlier sale (own True): s, c, dist, D, price,
+                             # adjustments, adjusted, weight, own_note, ...
     markets: pd.DataFrame    # per market area: rates, time rate, sale-to-list, trends
     k: float
     calibration: dict[str, object]
@@ -69,7 +74,34 @@ def _value(subjects: pd.DataFrame, pool: pd.DataFrame, params: CmaParams) -> tup
     lines = adjust(selection.pairs, subjects, pool, markets)
     lines = _weights(lines, pool)
     values = _reconcile(lines, selection.subjects, subjects, markets, params)
+    own = own_sale_lines(subjects, pool, markets, params.market, params.own_sale)
+    values, lines = _with_own_sale(values, lines.assign(own=False, own_note=None), own, params)
     return values, lines, markets
+
+
+def _with_own_sale(values: pd.DataFrame, lines: pd.DataFrame, own: pd.DataFrame,
+                   params: CmaParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reconcile the comps' value with the subject's own earlier sale: mid = (1 - w) x comps + w x own sale; the
+    comps' weights shrink by (1 - w) and the dispersion is taken over every weighted line around the new mid."""
+    values = values.assign(own_weight=0.0, own_adjusted=np.nan, comps_mid=values["mid_raw"])
+    if own.empty:
+        return values, lines
+    s = own["s"].to_numpy()
+    grid, disp = values["mid_raw"].to_numpy(float)[s], values["disp"].to_numpy(float)[s]
+    w = own_sale_weight(own, np.where(np.isfinite(grid), disp, np.nan), params.own_sale)
+    own = own.assign(weight=w)
+    own.loc[~np.isfinite(grid) & own["own_note"].isna().to_numpy(), "own_note"] = (
+        "not weighed: too few comparable sales for a value")
+    x = own["adjusted"].to_numpy(float)
+    mid = np.where(w > 0, (1 - w) * grid + w * np.nan_to_num(x), grid)
+    spread = (1 - w) * ((disp * grid) ** 2 + (grid - mid) ** 2) + w * (np.nan_to_num(x) - mid) ** 2
+    values.loc[values.index[s], "mid_raw"] = mid
+    values.loc[values.index[s], "disp"] = np.where(w > 0, np.sqrt(spread) / mid, disp)
+    values.loc[values.index[s], "own_weight"] = w
+    values.loc[values.index[s], "own_adjusted"] = x
+    share = pd.Series(1 - w, index=s).reindex(lines["s"].to_numpy()).fillna(1.0).to_numpy()
+    lines = lines.assign(weight=lines["weight"].to_numpy(float) * share)
+    return values, pd.concat([lines, own.reindex(columns=lines.columns)], ignore_index=True)
 
 
 def _weights(lines: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
@@ -150,8 +182,8 @@ def calibration_subjects(pool: pd.DataFrame, first_as_of: np.datetime64, sample:
     recent = pool[(pool["status"] == SOLD) & (pool["date"] < first_as_of) &
                   (pool["date"] >= first_as_of - np.timedelta64(365, "D"))]
     recent = recent.sort_values("date", ascending=False, kind="stable").head(sample)
-    subjects = recent[["beds", "baths", "gla", "lot", "yb", "garage", "type", "quality", "cond", "wf", "area", "lat",
-                       "lon", "zip", "parcel", "address"]].copy()
+    subjects = recent[["beds", "baths", "gla", "lot", "yb", "eff_yb", "garage", "type", "quality", "cond", "wf",
+                       "area", "lat", "lon", "zip", "parcel", "address"]].copy()
     subjects["id"] = recent["cid"]
     subjects["as_of"] = recent["date"]
     subjects["_truth"] = recent["price"]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cma_select import DAYS_PER_MONTH, chord, chord_to_miles, months_between, unit_xyz
+from .cma_select import DAYS_PER_MONTH, age_years, chord, chord_to_miles, months_between, unit_xyz
 from .cma_data import SOLD
 from .market_trends import area_trends
 
@@ -52,7 +52,7 @@ BOUNDS = {"gla": (0.15, 0.75), "beds": (-0.03, 0.03), "baths": (0.0, 0.08), "gar
 
 
 POOL_COLUMNS = ("price", "list", "olp", "date", "dom", "gla", "lot", "lat", "lon", "area", "status", "type",
-                *FEATURES)
+                "eff_yb", *FEATURES)
 
 
 class Cols(dict):
@@ -312,6 +312,9 @@ def _design(pool: pd.DataFrame, names: tuple[str, ...], lot_cap: float) -> tuple
     used, columns = [], []
     for name in names:
         values = np.array(pool[name], dtype=float)
+        if name == "yb" and "eff_yb" in pool:  # age as the market prices it: effective age where known
+            effective = np.asarray(pool["eff_yb"], dtype=float)
+            values = np.where(np.isfinite(effective), effective, values)
         if name == "lot" and np.isfinite(lot_cap):
             values = np.minimum(values, lot_cap)
         if name in LOG_FEATURES:
@@ -538,6 +541,8 @@ def adjust(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame, mar
         cv = comps[feature].to_numpy(float)[c]
         if feature == "lot":
             sv, cv = np.fmin(sv, get["lot_cap"]), np.fmin(cv, get["lot_cap"])
+        if feature == "yb":
+            sv, cv = age_years(sv, cv, _column(subjects, "eff_yb")[s], _column(comps, "eff_yb")[c])
         gap = np.log(sv / cv) if feature in LOG_FEATURES else sv - cv
         amount = np.nan_to_num(running * (np.exp(get[f"rate_{feature}"] * gap) - 1.0))
         lines[f"adj_{feature}"] = amount
@@ -548,6 +553,10 @@ def adjust(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame, mar
     lines["gross_pct"] = gross / price
     lines["usable"] = usable
     return lines
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy(float) if name in frame else np.full(len(frame), np.nan)
 
 
 def _location_gap(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame, markets: Markets) -> np.ndarray:

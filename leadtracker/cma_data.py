@@ -4,6 +4,7 @@ Both are read through the header aliases of `schema.COMP_COLUMNS` / `schema.SUBJ
 `values.py`. Short internal names keep the engine readable:
 
     gla living area (sq ft)   lot lot size (sq ft)   yb year built   quality/cond numeric grades   wf waterfront
+    eff_yb effective year built (from Effective Age; NaN when the row has none)
     status sold | pending | active | other           price sale price   list / olp list and original list price
     date sale (closing) date  pend contract date     listed list date   dom days on market
 """
@@ -169,7 +170,9 @@ def parse_comps(raw: pd.DataFrame, where: str = "Comps", max_problems: int = 8) 
         "date": p["Sale Date"], "pend": p["Pending Date"], "listed": p["List Date"],
         "dom": p["Days on Market"].where(p["Days on Market"] >= 0),
         "beds": p["Beds"], "baths": p["Baths"], "gla": _positive(p["Sq Ft"]), "lot": _positive(p["Lot Sq Ft"]),
-        "yb": _year_built(p, p["Sale Date"].fillna(p["List Date"])), "garage": p["Garage Spaces"],
+        "yb": _year_built(p, p["Sale Date"].fillna(p["List Date"])),
+        "eff_yb": effective_year(p["Effective Age"], p["Sale Date"].fillna(p["List Date"])),
+        "garage": p["Garage Spaces"],
         "type": type_group(p["Property Type"]), "quality": p["Quality"], "cond": p["Condition"],
         "wf": p["Waterfront"].astype(float).where(raw["Waterfront"].notna()),
         "area": text_keys(p["Area"]), "lat": lat, "lon": lon, "zip": p["ZIP"], "distressed": distressed,
@@ -197,6 +200,14 @@ def _year_built(p: pd.DataFrame, when: pd.Series) -> pd.Series:
     year = p["Year Built"].where(p["Year Built"].between(1600, 2100))
     from_age = when.dt.year - p["Age"].where(p["Age"].between(0, 400))
     return year.fillna(from_age)
+
+
+def effective_year(values: pd.Series, when: pd.Series) -> pd.Series:
+    """Effective Age as an effective year built: an age (0-400) counts back from the year of `when`; a year
+    (1600-2100, an "Effective Year Built" column) is taken as it is."""
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    year = values.where(values.between(1600, 2100))
+    return year.fillna(when.dt.year - values.where(values.between(0, 400)))
 
 
 def _usable(frame: pd.DataFrame) -> pd.Series:
@@ -247,7 +258,8 @@ def subject_frame(values: pd.DataFrame, as_of: pd.Series) -> pd.DataFrame:
     year = year.fillna(as_of.dt.year - number("Age").where(number("Age").between(0, 400)))
     frame = pd.DataFrame({
         "id": text("Lead ID"), "beds": number("Beds"), "baths": number("Baths"), "gla": _positive(number("Sq Ft")),
-        "lot": _positive(number("Lot Sq Ft")), "yb": year, "garage": number("Garage Spaces"),
+        "lot": _positive(number("Lot Sq Ft")), "yb": year,
+        "eff_yb": effective_year(number("Effective Age"), as_of), "garage": number("Garage Spaces"),
         "type": type_group(text("Property Type")), "quality": number("Quality"), "cond": number("Condition"),
         "wf": number("Waterfront"), "area": text_keys(text("Area")), "lat": lat, "lon": lon, "zip": text("ZIP"),
         "parcel": text_keys(text("Parcel ID")),

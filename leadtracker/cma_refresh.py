@@ -30,8 +30,8 @@ ADJUSTMENT_LABEL = {"time": "Time adj", "listing": "List-to-sale adj", "location
                     **{f: f"{ADJUSTMENT_NAMES[f]} adj" for f in FEATURES}}
 ADJUSTMENT_COLUMNS = tuple(ADJUSTMENT_LABEL.values())
 SHEET_COLUMNS = ("Lead ID", "Line", "Address", "Status", "Date", "Distance mi", "Sq Ft", "Beds", "Baths",
-                 "Year Built", "Lot Sq Ft", "Garage", "Price", *ADJUSTMENT_COLUMNS, "Adjusted Price", "Net %",
-                 "Gross %", "Weight", "Notes")
+                 "Year Built", "Effective Year Built", "Lot Sq Ft", "Garage", "Price", *ADJUSTMENT_COLUMNS,
+                 "Adjusted Price", "Net %", "Gross %", "Weight", "Notes")
 EMPTY_NOTE = ("No comps yet. Paste an MLS export (sold, pending and active listings near your leads) on the Comps "
               "sheet, or run: leadtracker import-comps EXPORT.csv --into WORKBOOK.xlsx, then refresh.")
 
@@ -114,6 +114,9 @@ def _comps_text(values: pd.DataFrame, subjects: pd.DataFrame) -> pd.Series:
     where = np.where(v["by"].eq("ZIP"), " in ZIP " + subjects.loc[v.index, "zip"].astype(str) + " (no coordinates)",
                      " within " + v["radius"].map(lambda r: f"{r:g}") + " mi")
     older = np.where(v["months"] > 12, "; sales up to 24 months old", "")
+    own = v["own_weight"].fillna(0.0) if "own_weight" in v else pd.Series(0.0, index=v.index)
+    older = older + np.where(own > 0, "; and its own earlier sale (weight " + (own * 100).round().astype(int)
+                             .astype(str) + "%)", "")
     confidence = "; confidence " + (v["confidence"] * 100).round().astype(int).astype(str) + "%"
     out[has] = sold + listing_text + where + older + confidence
     return out
@@ -172,12 +175,17 @@ def cma_sheet(run: CmaRun, subjects: pd.DataFrame, lead_ids: pd.Series, today: p
         "Lead ID": ids, "Line": "Subject", "Address": subjects["address"].to_numpy(object), "Status": None,
         "Date": pd.Timestamp(today), "Sq Ft": subjects["gla"].to_numpy(), "Beds": subjects["beds"].to_numpy(),
         "Baths": subjects["baths"].to_numpy(), "Year Built": subjects["yb"].to_numpy(),
-        "Lot Sq Ft": subjects["lot"].to_numpy(), "Garage": subjects["garage"].to_numpy(),
+        "Effective Year Built": _effective(subjects), "Lot Sq Ft": subjects["lot"].to_numpy(),
+        "Garage": subjects["garage"].to_numpy(),
         "Notes": np.where(values["mid"].isna(), "Not enough comparable sales for a value (see Data Issues)",
                           "The home being valued, as of the date shown"),
         "_order": positions, "_rank": 0})
     blocks.append(subject_rows)
     lines = run.lines
+    own = lines["own"].to_numpy(bool) if "own" in lines else np.zeros(len(lines), bool)
+    if own.any():
+        blocks.append(_own_sale_rows(lines[own], comps, ids))
+    lines = lines[~own]
     if len(lines):
         s, c = lines["s"].to_numpy(), lines["c"].to_numpy()
         status = lines["status"].to_numpy(object)
@@ -200,7 +208,8 @@ def cma_sheet(run: CmaRun, subjects: pd.DataFrame, lead_ids: pd.Series, today: p
             "Date": date, "Distance mi": np.round(lines["dist"].to_numpy(float), 2),
             "Sq Ft": comps["gla"].to_numpy()[c], "Beds": comps["beds"].to_numpy()[c],
             "Baths": comps["baths"].to_numpy()[c], "Year Built": comps["yb"].to_numpy()[c],
-            "Lot Sq Ft": comps["lot"].to_numpy()[c], "Garage": comps["garage"].to_numpy()[c],
+            "Effective Year Built": _effective(comps)[c], "Lot Sq Ft": comps["lot"].to_numpy()[c],
+            "Garage": comps["garage"].to_numpy()[c],
             "Price": lines["price"].to_numpy(),
             **{label: np.round(lines[f"adj_{key}"].to_numpy(float)) for key, label in ADJUSTMENT_LABEL.items()},
             "Adjusted Price": np.round(lines["adjusted"].to_numpy(float)),
@@ -231,6 +240,7 @@ def cma_sheet(run: CmaRun, subjects: pd.DataFrame, lead_ids: pd.Series, today: p
     frame = frame.astype(object).where(frame.notna(), None)
     money = {name: MONEY_FORMAT for name in ("Price", *ADJUSTMENT_COLUMNS, "Adjusted Price")}
     widths = {"Lead ID": 11, "Line": 9, "Address": 30, "Status": 8, "Date": 11, "Notes": 90, "Distance mi": 9,
+              "Effective Year Built": 9,
               **{name: 11 for name in ("Price", "Adjusted Price", *ADJUSTMENT_COLUMNS)}}
     return ToolSheet(SHEET_CMA, frame,
                      number_formats={**money, "Date": DATE_FORMAT, "Net %": PERCENT, "Gross %": PERCENT,
@@ -240,11 +250,43 @@ def cma_sheet(run: CmaRun, subjects: pd.DataFrame, lead_ids: pd.Series, today: p
                            f"(range calibrated to hold about 80% of sale prices; k = {run.k:.2f})")
 
 
+def _effective(frame: pd.DataFrame) -> np.ndarray:
+    return frame["eff_yb"].to_numpy(float) if "eff_yb" in frame else np.full(len(frame), np.nan)
+
+
+def _own_sale_rows(own: pd.DataFrame, comps: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+    """The subject's own earlier sale, its own line after the comps: what it sold for, moved by the area index."""
+    s, c = own["s"].to_numpy(), own["c"].to_numpy()
+    date = comps["date"].to_numpy("datetime64[ns]")[c]
+    price, adjusted, weight = (own[name].to_numpy(float) for name in ("price", "adjusted", "weight"))
+    notes = []
+    for day, paid, moved, share, why in zip(pd.to_datetime(date), price, adjusted, weight, own["own_note"]):
+        text = (f"This home's own sale on {day:%b %d, %Y} at ${paid:,.0f}, moved to today's market by the area "
+                f"index: ${moved:,.0f}")
+        notes.append(f"{text}, weight {share:.0%}" if why is None else f"{text}; {why}")
+    comp_id = comps["cid"].to_numpy(object)[c]
+    comp_address = comps["address"].to_numpy(object)[c]
+    address = np.where(pd.isna(comp_address), comp_id, comp_address.astype(str) + " (" + comp_id.astype(str) + ")")
+    return pd.DataFrame({
+        "Lead ID": ids[s], "Line": "Own sale", "Address": address, "Status": "Sold", "Date": date,
+        "Distance mi": 0.0, "Sq Ft": comps["gla"].to_numpy()[c], "Beds": comps["beds"].to_numpy()[c],
+        "Baths": comps["baths"].to_numpy()[c], "Year Built": comps["yb"].to_numpy()[c],
+        "Effective Year Built": _effective(comps)[c], "Lot Sq Ft": comps["lot"].to_numpy()[c],
+        "Garage": comps["garage"].to_numpy()[c], "Price": price,
+        **{label: np.round(own[f"adj_{key}"].to_numpy(float)) for key, label in ADJUSTMENT_LABEL.items()},
+        "Adjusted Price": np.round(adjusted), "Net %": np.round(own["net_pct"].to_numpy(float), 4),
+        "Gross %": np.round(own["gross_pct"].to_numpy(float), 4), "Weight": np.round(weight, 4),
+        "Notes": np.array(notes, dtype=object), "_order": s, "_rank": 150})
+
+
 def _value_notes(values: pd.DataFrame, run: CmaRun) -> np.ndarray:
     notes = []
     for row in values.itertuples():
         listings = int(row.n_listings) if row.n_listings == row.n_listings else 0
         comps = f"{int(row.n_sold)} sold" + (f" + {listings} listing{'s' if listings != 1 else ''}" if listings else "")
+        own = getattr(row, "own_weight", 0.0)
+        if own == own and own > 0:
+            comps += f" ({1 - own:.0%}) and this home's own earlier sale ({own:.0%})"
         notes.append(f"Low ${row.low:,.0f} · Mid ${row.mid:,.0f} · High ${row.high:,.0f} · confidence "
                      f"{row.confidence:.0%} · weighted average of {comps}; range ±{row.half_width:.1%}")
     return np.array(notes, dtype=object)

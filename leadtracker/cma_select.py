@@ -2,9 +2,11 @@
 
 Appraisal and BPO practice (../shared/reference/cma.md §1): same property type; sold in the last 12 months (24 as a
 flagged last resort); living area within ±25% (|ln ratio| <= 0.29); year built within 25 years (40 for homes built
-before 1950); beds within 1 (2 from 5 beds up); search 0.5 -> 1 -> 2 -> 5 miles until enough closed sales
-qualify. A subject without coordinates draws comps from its ZIP and says so. Distressed sales (REO, short sale,
-foreclosure) never value a home; the subject's own earlier sales are not comps of it.
+before 1950); beds within 1 (2 from 5 beds up); search 0.5 -> 1 -> 2 -> 5 miles until enough closed sales qualify.
+Where subject and comp both have an Effective Age (the assessor's age, younger for a renovated home), it stands in
+for the year built in the filter, the score and the age adjustment. A subject without coordinates draws comps from
+its ZIP and says so. Distressed sales (REO, short sale, foreclosure) never value a home; the subject's own earlier
+sales are not comps of it (cma_own_sale weighs the latest beside them).
 
 Everything is vectorised over (subject, candidate) pairs; a `scipy.spatial.cKDTree` per property type and month
 finds the candidates, so 10,000 subjects against 200,000 sales take seconds (benchmarks/cma_scale.py).
@@ -75,6 +77,9 @@ class Arrays:
 
     def __init__(self, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
         for name in names:
+            if name not in frame and name in OPTIONAL:
+                setattr(self, name, np.full(len(frame), np.nan))
+                continue
             series = frame[name]
             if name in ("date", "pend", "listed", "as_of"):
                 setattr(self, name, series.to_numpy(dtype="datetime64[ns]"))
@@ -85,7 +90,8 @@ class Arrays:
         self.n = len(frame)
 
 
-NUMERIC = ("beds", "baths", "gla", "lot", "yb", "garage", "quality", "cond", "wf", "lat", "lon")
+NUMERIC = ("beds", "baths", "gla", "lot", "yb", "eff_yb", "garage", "quality", "cond", "wf", "lat", "lon")
+OPTIONAL = ("eff_yb",)  # facts a frame built by hand may lack
 
 
 @dataclass(frozen=True)
@@ -232,8 +238,9 @@ def _eligible(s: np.ndarray, c: np.ndarray, S: Arrays, C: Arrays, params: Select
     ok = sold_ok | listing_ok
     gla_gap = np.abs(np.log(C.gla[c] / S.gla[s]))
     ok &= ~(gla_gap > params.gla_log_limit)
-    year_limit = np.where(S.yb[s] < 1950, params.old_year_limit, params.year_limit)
-    ok &= ~(np.abs(C.yb[c] - S.yb[s]) > year_limit)
+    subject_year, comp_year = age_years(S.yb[s], C.yb[c], S.eff_yb[s], C.eff_yb[c])
+    year_limit = np.where(subject_year < 1950, params.old_year_limit, params.year_limit)
+    ok &= ~(np.abs(comp_year - subject_year) > year_limit)
     beds_limit = np.where(S.beds[s] >= 5, params.big_beds_limit, params.beds_limit)
     ok &= ~(np.abs(C.beds[c] - S.beds[s]) > beds_limit)
     if params.quality_limit is not None:
@@ -242,6 +249,14 @@ def _eligible(s: np.ndarray, c: np.ndarray, S: Arrays, C: Arrays, params: Select
     same_address = pd.notna(S.addr_key[s]) & (S.addr_key[s] == C.addr_key[c])
     ok &= ~(same_parcel | same_address)
     return ok, np.where(C.sold[c], age, 0.0)
+
+
+def age_years(subject_yb: np.ndarray, comp_yb: np.ndarray, subject_eff: np.ndarray,
+              comp_eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The years that age is compared by, per pair: effective years built where both rows have one (a renovated
+    home counts as younger), else years built."""
+    both = np.isfinite(subject_eff) & np.isfinite(comp_eff)
+    return np.where(both, subject_eff, subject_yb), np.where(both, comp_eff, comp_yb)
 
 
 def _fold(values: np.ndarray) -> np.ndarray:
@@ -266,7 +281,8 @@ def _scored(s, c, dist, age, S: Arrays, C: Arrays, params: SelectParams) -> pd.D
     w = {**SCORE_WEIGHTS, **dict(params.weights)}
     D = w["dist"] * np.where(np.isnan(dist), params.zip_distance_miles, dist)
     D = D + w["gla"] * _gap(S.gla[s], C.gla[c], "gla", log=True) + w["lot"] * _gap(S.lot[s], C.lot[c], "lot", log=True)
-    for key in ("yb", "beds", "baths", "cond", "quality", "garage"):
+    D = D + w["yb"] * _gap(*age_years(S.yb[s], C.yb[c], S.eff_yb[s], C.eff_yb[c]), "yb")
+    for key in ("beds", "baths", "cond", "quality", "garage"):
         D = D + w[key] * _gap(getattr(S, key)[s], getattr(C, key)[c], key)
     D = D + w["months"] * age
     area_s, area_c = S.area[s], C.area[c]

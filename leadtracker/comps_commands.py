@@ -140,7 +140,8 @@ OUT_COLUMNS = ("Lead ID", "CMA Low", "CMA Mid", "CMA High", "Confidence", "Comps
 
 def value_files(subjects_path: str | Path, comps_path: str | Path, out_path: str | Path,
                 as_of: dt.date | None = None, params: CmaParams = CmaParams()) -> CmaFileReport:
-    """One output row per subject: id, low, mid, high, confidence, number of comps and the comp ids."""
+    """One output row per subject: id, low, mid, high, confidence, number of comps and the comp ids (the subject's
+    own earlier sale, where it is weighed, among them as "own sale ID"; it is not counted as a comp)."""
     default = pd.Timestamp(as_of or dt.date.today())
     subject_raw, _ = read_table(subjects_path, SUBJECT_COLUMNS, "subject")
     comp_raw, _ = read_table(comps_path, COMP_COLUMNS, "comps")
@@ -170,7 +171,9 @@ def cma_table(run: CmaRun, subjects: pd.DataFrame) -> pd.DataFrame:
     pool = run.comps
     comp_ids = pd.Series(dtype=object)
     if len(lines):
-        ids = pool["cid"].to_numpy(object)[lines["c"].to_numpy()]
+        ids = pool["cid"].to_numpy(object)[lines["c"].to_numpy()].astype(str)
+        if "own" in lines:  # the subject's own earlier sale, weighed beside the comps, named as such
+            ids = np.where(lines["own"].to_numpy(bool), np.char.add("own sale ", ids), ids)
         ordered = pd.DataFrame({"s": lines["s"].to_numpy(), "id": ids, "w": lines["weight"].to_numpy()})
         ordered = ordered.sort_values(["s", "w"], ascending=[True, False])
         comp_ids = ordered.groupby("s")["id"].agg(lambda x: "; ".join(map(str, x)))

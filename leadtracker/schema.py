@@ -261,6 +261,10 @@ COMP_COLUMNS: tuple[Column, ...] = (
     _col("Year Built", type=T.INTEGER, aliases=("Yr Built", "YearBuilt", "Yr Blt", "Built"), width=8,
          fmt=INTEGER_FORMAT),
     _col("Age", type=T.NUMBER, aliases=("Building Age", "Home Age", "Age at Sale"), width=6),
+    # the assessor's effective age (a renovated home counts as younger); a year (Effective Year Built) is converted
+    _col("Effective Age", type=T.NUMBER, aliases=("eff_age", "Eff Age", "Effective Age at Sale", "EffectiveAge",
+                                                  "Effective Year Built", "EffectiveYearBuilt", "Eff Year Built",
+                                                  "Eff Yr Built", "Effective Year"), width=9),
     _col("Garage Spaces", type=T.NUMBER, aliases=("Garage", "GarageSpaces", "Garage Stalls", "Garage Cars",
                                                   "Parking Spaces"), width=8),
     _col("Property Type", aliases=("Type", "PropertyType", "Property Sub Type", "PropertySubType", "Use Type",
@@ -288,8 +292,8 @@ SUBJECT_COLUMNS: tuple[Column, ...] = (
     _col("Lead ID", aliases=("ID", "Subject ID", "Lead #", "Lead Number", "Record ID", "Sale ID", "sale_id")),
     *(c for c in COMP_COLUMNS if c.name in (
         "Address", "City", "State", "ZIP", "Beds", "Baths", "Sq Ft", "Lot Sq Ft", "Year Built", "Age",
-        "Garage Spaces", "Property Type", "Quality", "Condition", "Waterfront", "Area", "Latitude", "Longitude",
-        "Parcel ID")),
+        "Effective Age", "Garage Spaces", "Property Type", "Quality", "Condition", "Waterfront", "Area", "Latitude",
+        "Longitude", "Parcel ID")),
     _col("As Of", type=T.DATE, aliases=("Effective Date", "Valuation Date", "As-Of Date", "As Of Date")),
 )
 

@@ -256,7 +256,11 @@ def test_own_earlier_sale_is_not_a_comp():
     comps = [comp(300_000, dt.date(2026, 10, 1), north=0.1 * (i + 1)) for i in range(3)]
     comps.append(comp(100_000, dt.date(2026, 6, 1), north=0.0, Address="12 OAK ST"))
     run, v = value([subject], comps)
-    assert v["mid"] == 300_000 and len(run.lines) == 3
+    comp_lines, own = run.lines[~run.lines["own"]], run.lines[run.lines["own"]]
+    assert v["mid"] == 300_000 and len(comp_lines) == 3 and 3 not in set(comp_lines["c"])
+    # shown as the home's own sale, not weighed: sold 6 months ago (a quick resale often follows a renovation)
+    assert own["c"].tolist() == [3] and own["weight"].tolist() == [0.0]
+    assert own["own_note"].iloc[0].startswith("not weighed: sold less than 12 months before")
 
 
 # --- listings ----------------------------------------------------------------------------------------------------

@@ -142,8 +142,12 @@ def test_cma_sheet_shows_every_comp_adjustment_weight_and_value(refreshed, seatt
         kinds = [line["Line"] for line in block]
         assert kinds[0] == "Subject" and kinds[-3:] == ["Value", "Rates", "Market"]
         comps = [line for line in block if line["Line"].startswith("Sold")]
-        assert 3 <= len(comps) <= 5
-        assert sum(c["Weight"] for c in comps) == pytest.approx(1.0, abs=1e-3)
+        own = [line for line in block if line["Line"] == "Own sale"]  # the home's own earlier sale, where found
+        assert 3 <= len(comps) <= 5 and len(own) <= 1
+        assert sum(c["Weight"] for c in comps + own) == pytest.approx(1.0, abs=1e-3)
+        for line in own:
+            assert line["Date"] < dt.datetime(2016, 7, 1) and line["Notes"].startswith("This home's own sale on")
+            assert f"moved to today's market by the area index: ${line['Adjusted Price']:,.0f}" in line["Notes"]
         for c in comps:
             assert c["Date"] < dt.datetime(2016, 7, 1) and c["Distance mi"] <= 5
             adjustments = sum(c[k] or 0 for k in c if isinstance(k, str) and k.endswith(" adj"))
@@ -294,12 +298,16 @@ def test_cma_command_values_real_sales_without_looking_ahead(tmp_path, seattle, 
     by_id = seattle.set_index("sale_id")
     for row, subject in zip(valued.itertuples(), subjects.set_index("sale_id").loc[valued["Lead ID"]].itertuples()):
         assert row._2 < row._3 < row._4 and 0 < row.Confidence < 1 and 3 <= row.Comps <= 7
-        ids = row._9.split("; ")
-        assert len(ids) == row.Comps
+        ids = [i for i in row._9.split("; ") if not i.startswith("own sale ")]
+        own = [i.removeprefix("own sale ") for i in row._9.split("; ") if i.startswith("own sale ")]
+        assert len(ids) == row.Comps and len(own) <= 1
         for comp_id in ids:
             comp = by_id.loc[comp_id]
             assert comp["date"] < subject.date  # never a sale on or after the subject's as-of date
-            assert comp["pinx"] != subject.pinx  # never the subject's own sale
+            assert comp["pinx"] != subject.pinx  # never the subject's own sale as a comp
+        for sale_id in own:  # its own earlier sale is named as such
+            assert by_id.loc[sale_id, "pinx"] == subject.pinx and by_id.loc[sale_id, "date"] < subject.date
+    assert valued["Comp IDs"].str.contains("own sale ").any()
     errors = (valued["CMA Mid"] / subjects.set_index("sale_id").loc[valued["Lead ID"], "sale_price"].to_numpy() - 1)
     assert errors.abs().median() < 0.2
 
@@ -312,7 +320,7 @@ def test_cma_command_uses_as_of_when_the_file_has_no_as_of_column(tmp_path, seat
     assert main(["cma", str(subject_file), "--comps", str(SEATTLE), "--out", str(out), "--as-of", "2015-01-01"]) == 0
     result = pd.read_csv(out, dtype={"Lead ID": str})
     by_id = seattle.set_index("sale_id")
-    ids = [i for cell in result["Comp IDs"].dropna() for i in cell.split("; ")]
+    ids = [i.removeprefix("own sale ") for cell in result["Comp IDs"].dropna() for i in cell.split("; ")]
     assert ids and all(by_id.loc[i, "date"] < pd.Timestamp("2015-01-01") for i in ids)
 
 

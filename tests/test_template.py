@@ -217,10 +217,10 @@ def test_comps_sheet(wb):
     assert _headers(ws) == [
         "Status", "Address", "City", "State", "ZIP", "Sale Price", "List Price", "Original List Price", "Sale Date",
         "Pending Date", "List Date", "Days on Market", "Beds", "Baths", "Sq Ft", "Lot Sq Ft", "Year Built", "Age",
-        "Garage Spaces", "Property Type", "Quality", "Condition", "Waterfront", "Area", "Latitude", "Longitude",
-        "Distressed", "MLS Number", "Parcel ID"]
+        "Effective Age", "Garage Spaces", "Property Type", "Quality", "Condition", "Waterfront", "Area", "Latitude",
+        "Longitude", "Distressed", "MLS Number", "Parcel ID"]
     assert _headers(ws) == [c.name for c in schema.COMP_COLUMNS]
-    assert range_boundaries(ws.tables["Comps"].ref) == (1, 1, 29, 2)
+    assert range_boundaries(ws.tables["Comps"].ref) == (1, 1, 30, 2)
     assert ws[f"{_letters(ws)['Sale Price']}2"].number_format == '"$"#,##0'
     assert ws[f"{_letters(ws)['Sale Date']}2"].number_format == "yyyy-mm-dd"
 
