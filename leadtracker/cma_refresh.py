@@ -115,7 +115,7 @@ def _comps_text(values: pd.DataFrame, subjects: pd.DataFrame) -> pd.Series:
                      " within " + v["radius"].map(lambda r: f"{r:g}") + " mi")
     older = np.where(v["months"] > 12, "; sales up to 24 months old", "")
     own = v["own_weight"].fillna(0.0) if "own_weight" in v else pd.Series(0.0, index=v.index)
-    older = older + np.where(own > 0, "; and its own earlier sale (weight " + (own * 100).round().astype(int)
+    older = older + np.where(own > 0, "; plus the home's own earlier sale (weight " + (own * 100).round().astype(int)
                              .astype(str) + "%)", "")
     confidence = "; confidence " + (v["confidence"] * 100).round().astype(int).astype(str) + "%"
     out[has] = sold + listing_text + where + older + confidence

@@ -148,6 +148,8 @@ def test_cma_sheet_shows_every_comp_adjustment_weight_and_value(refreshed, seatt
         for line in own:
             assert line["Date"] < dt.datetime(2016, 7, 1) and line["Notes"].startswith("This home's own sale on")
             assert f"moved to today's market by the area index: ${line['Adjusted Price']:,.0f}" in line["Notes"]
+            if line["Weight"] > 0:
+                assert f"plus the home's own earlier sale (weight {line['Weight']:.0%})" in leads[lead_id]["CMA Comps"]
         for c in comps:
             assert c["Date"] < dt.datetime(2016, 7, 1) and c["Distance mi"] <= 5
             adjustments = sum(c[k] or 0 for k in c if isinstance(k, str) and k.endswith(" adj"))
