@@ -31,7 +31,7 @@ import pandas as pd
 from leadtracker.schema import Column, Kind, map_headers
 from leadtracker.store import HEADER_SEARCH_ROWS, ToolSheet, find_header_row, key_column, key_text
 
-from .gsheet_cells import a1, cell, encoded_size, grid_range, number_format, rgb, same, to_wire, value_cell
+from .gsheet_cells import a1, cell, encode, encoded_size, grid_range, number_format, rgb, same, to_wire, value_cell
 from .gsheet_tools import date_pattern, tool_sheet_requests
 
 MAX_REQUEST_BYTES = 1_900_000  # Google recommends at most 2 MB per request; leave room for the envelope
@@ -486,7 +486,7 @@ class Planner:
             size += unit_size
         if current:
             parts.append(current)
-        return parts
+        return [_last_of_each_format(part) for part in parts]
 
     def _pack_values(self) -> list[list[dict]]:
         ranges: list[dict] = list(self.table_ranges)
@@ -574,6 +574,17 @@ class RowLocator:
             return None
         n = then.index(read_row)
         return now[n] if n < len(now) else None
+
+
+def _last_of_each_format(requests: list[dict]) -> list[dict]:
+    """Each appended piece carries its sheet's column formats; within one request only the last copy of each is
+    needed (it comes after every piece before it), so the earlier copies are dropped."""
+    last = {}
+    for index, request in enumerate(requests):
+        if "repeatCell" in request:
+            last[encode(request)] = index
+    keep = set(last.values())
+    return [r for i, r in enumerate(requests) if "repeatCell" not in r or i in keep]
 
 
 def _append_formats(intent: AppendIntent) -> dict[str, str]:
