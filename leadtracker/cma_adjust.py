@@ -88,7 +88,8 @@ class MarketParams:
     slr_min: int = 5
     huber: float = 1.5
     iterations: int = 4
-    location_k: int = 20
+    location_k: int = 40          # nearest sales behind a location level ...
+    location_decay: float = 5.0   # ... each weighted exp(-decay x miles): a sale 0.14 mi away counts half
     location_weight: float = 1.0
     location_limit: float = 0.20
     index_months: int = 36        # the monthly price index: months of sales before the as-of date
@@ -384,28 +385,36 @@ def _rates(pool: pd.DataFrame, adjusted: np.ndarray, lot_cap: float,
     beta, _ = huber_fit(X, y, params.huber, params.iterations)
     # what is left once the home itself is priced: location, plus noise that the nearest sales average out
     home = np.column_stack(columns) @ beta[1:len(used) + 1]
-    location = LocationIndex.build(pool, y - home - np.median(y - home), params.location_k)
+    location = LocationIndex.build(pool, y - home - np.median(y - home), params.location_k,
+                                   params.location_decay)
     return {name: float(beta[i + 1]) for i, name in enumerate(used)}, n, len(used), location
+
+
+LOCATION_MIN_SALES = 40  # located sales an area needs for a location level (fewer: no location adjustment)
 
 
 class LocationIndex:
     """How much more (or less) homes sell for around a point than the same home elsewhere in the area: the mean of
-    the price left unexplained by the home's facts over the nearest sales (log scale)."""
+    the price left unexplained by the home's facts over the nearest sales (log scale), each weighted by
+    exp(-decay x miles): the nearer sale says more about the spot, as an appraiser reads the block before the
+    neighbourhood. A plain mean of the 20 nearest let a sale across a busy road count as much as the house next
+    door (measured on both benchmarks' held-out halves: benchmarks/RESULTS.md)."""
 
-    def __init__(self, xyz: np.ndarray, residual: np.ndarray, k: int) -> None:
+    def __init__(self, xyz: np.ndarray, residual: np.ndarray, k: int, decay: float = 0.0) -> None:
         from scipy.spatial import cKDTree
 
         self.tree = cKDTree(xyz)
         self.residual = residual
         self.k = min(k, len(residual) - 1)
+        self.decay = decay
 
     @classmethod
-    def build(cls, pool: pd.DataFrame, residual: np.ndarray, k: int) -> "LocationIndex | None":
+    def build(cls, pool: pd.DataFrame, residual: np.ndarray, k: int, decay: float = 0.0) -> "LocationIndex | None":
         lat, lon = np.asarray(pool["lat"], float), np.asarray(pool["lon"], float)
         ok = np.isfinite(lat) & np.isfinite(lon)
-        if ok.sum() < 2 * k:
+        if ok.sum() < LOCATION_MIN_SALES:
             return None
-        return cls(unit_xyz(lat[ok], lon[ok]), residual[ok], k)
+        return cls(unit_xyz(lat[ok], lon[ok]), residual[ok], k, decay)
 
     def level(self, lat: np.ndarray, lon: np.ndarray, skip_self: bool) -> np.ndarray:
         """Location level at each point (NaN without coordinates); a point that is itself a sale of the pool is
@@ -416,10 +425,13 @@ class LocationIndex:
             return out
         k = self.k + 1 if skip_self else self.k
         distance, index = self.tree.query(unit_xyz(lat[ok], lon[ok]), k=k)
+        distance, index = distance.reshape(int(ok.sum()), -1), index.reshape(int(ok.sum()), -1)
         if skip_self:
             own = distance[:, 0] < 1e-12
             index = np.where(own[:, None], index[:, 1:], index[:, :-1])
-        out[ok] = self.residual[index].mean(axis=1)
+            distance = np.where(own[:, None], distance[:, 1:], distance[:, :-1])
+        weight = np.exp(-self.decay * chord_to_miles(distance))
+        out[ok] = (weight * self.residual[index]).sum(axis=1) / weight.sum(axis=1)
         return out
 
 

@@ -45,8 +45,12 @@ class SelectParams:
     quality_limit: float | None = None  # |quality grade gap| allowed (None: any)
 
 
-# Similarity distance weights (cma.md §1.3): lower D = more similar; similarity = exp(-D).
-SCORE_WEIGHTS = {"dist": 1.0, "gla": 2.0, "yb": 0.02, "months": 0.04, "beds": 0.15, "baths": 0.20, "lot": 0.25,
+# Similarity distance weights (cma.md §1.3): lower D = more similar; similarity = exp(-D). Months since the sale
+# count 0, not cma.md's 0.04: the area's monthly index moves every comp to the as-of date; in a moving market an
+# older sale still weighs less in the reconciliation through its larger time adjustment (gross); the 12-month
+# window and the range's penalty for sales over 6 months old still hold. Ranking on age as well passed over
+# better-matched homes (benchmarks/RESULTS.md: held-out 2016 Seattle subjects and Ames).
+SCORE_WEIGHTS = {"dist": 1.0, "gla": 2.0, "yb": 0.02, "months": 0.0, "beds": 0.15, "baths": 0.20, "lot": 0.25,
                  "cond": 0.15, "quality": 0.30, "garage": 0.10, "area": 0.5, "wf": 1.0}
 # What a gap counts when the subject knows the fact and the comp does not.
 MISSING_GAP = {"gla": 0.2, "yb": 10.0, "beds": 1.0, "baths": 1.0, "lot": 0.5, "cond": 1.0, "quality": 1.0,
