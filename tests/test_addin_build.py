@@ -124,7 +124,8 @@ def test_every_button_calls_a_ribbon_callback_that_exists_in_the_project(xlam, m
     for button_id, action in actions.items():
         module, sub = action.split(".")
         assert sub in [m.group(2) for m in CALLBACK.finditer(modules[module])], f"{button_id}: no {action}"
-        assert ribbon.BUTTONS[button_id].command is None or ribbon.BUTTONS[button_id].run is not None
+        command = ribbon.BUTTONS[button_id].command
+        assert command is None or callable(ribbon.resolve(command)), f"{button_id}: {command} does not exist"
     dispatcher = modules["LeadTrackerRibbon"]
     assert 'RunPython "import addin.ribbon as r; r.on_click(\'" & control.Id & "\')"' in dispatcher
     assert re.search(r"^Public Function RunPython\(", modules["xlwings"], re.M)

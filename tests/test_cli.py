@@ -136,8 +136,10 @@ def test_bad_date_argument_is_explained(capsys):
 
 def test_console_script_runs_as_installed(tmp_path):
     """The `leadtracker` entry point, run as a separate process the way a user runs it."""
-    exe = shutil.which("leadtracker")
-    command = [exe] if exe else [sys.executable, "-m", "leadtracker.cli"]
+    beside_python = Path(sys.executable).with_name("leadtracker")  # pip puts it beside the interpreter
+    exe = str(beside_python) if beside_python.exists() else shutil.which("leadtracker")
+    assert exe, "the leadtracker console script is not installed (pip install . puts it beside python)"
+    command = [exe]
     done = subprocess.run(command + ["demo", str(tmp_path), "--today", "2026-11-29"], capture_output=True,
                           text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -135,7 +135,7 @@ def test_cma_letter_has_the_range_the_comps_and_the_timeline(all_letters):
     assert "No foreclosure sale date has been set yet, and none can be worked out from the dates on file." in nj
     # without coordinates the CMA says so plainly instead of inventing a value
     wa = docx_text(all_letters[("L-7", "D3")])
-    assert "I do not yet have enough recent sales near your home" in wa or "between $" in wa
+    assert "I do not yet have enough recent sales near your home" in wa and "between $" not in wa
 
 
 def test_options_letter_shows_their_own_net_sheet(all_letters):
@@ -345,7 +345,8 @@ def test_the_cli_on_a_real_workbook(tmp_path, capsys, monkeypatch):
     assert main(["letters", str(book), "--out", str(tmp_path / "x"), "--lead", "L-9999", "--today",
                  "2026-11-29"]) == 0
     assert "L-9999: no lead with this Lead ID on the Leads sheet" in capsys.readouterr().out
-    monkeypatch.setattr("leadtracker.documents.command.find_soffice", lambda: None)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))  # the real lookup, with nothing to find
+    monkeypatch.setattr("leadtracker.documents.pdf.KNOWN_PLACES", ())
     assert main(["letters", str(book), "--out", str(tmp_path / "y"), "--pdf"]) == 2
     assert "--pdf needs LibreOffice, which is not installed" in capsys.readouterr().err
 
