@@ -160,3 +160,43 @@ def test_no_password_anywhere_says_how_to_set_one(server):
     finally:
         keyring.set_keyring(previous)
     assert PASSWORD_VARIABLE in str(error.value) and "keyring set leadtracker-imap" in str(error.value)
+
+
+def test_a_server_with_an_untrusted_certificate_never_gets_the_password(tmp_path):
+    """imaps:// to a server whose certificate no trusted authority signed (a self-signed one, as someone in
+    between would present): the connection is refused before LOGIN, with a message that says so."""
+    import socket
+    import ssl
+    import subprocess
+    import threading
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    received: list[bytes] = []
+
+    def serve():
+        raw, _ = listener.accept()
+        try:
+            with context.wrap_socket(raw, server_side=True) as tls:
+                tls.sendall(b"* OK IMAP4rev1 ready\r\n")
+                received.append(tls.recv(4096))
+        except (ssl.SSLError, OSError):
+            pass  # the client hung up during the handshake, as it should
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    store = tracker()
+    with pytest.raises(UsageError) as error:
+        run_sync_email(store, [f"imaps://agent@127.0.0.1:{port}/Sent"], None, today=TODAY,
+                       environ={PASSWORD_VARIABLE: "correct-horse"})
+    thread.join(10)
+    listener.close()
+    assert "did not prove who it is" in str(error.value) and "your password was not sent" in str(error.value)
+    assert "correct-horse" not in str(error.value)
+    assert not any(b"LOGIN" in chunk.upper() for chunk in received)
+    assert store.commits == 0

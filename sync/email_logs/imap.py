@@ -20,6 +20,7 @@ import imaplib
 import ipaddress
 import re
 import socket
+import ssl
 from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
@@ -120,17 +121,24 @@ def password_for(account: Account, environ: dict[str, str] | None) -> str:
 
 
 def connect(account: Account, password: str) -> imaplib.IMAP4:
+    """A logged-in connection. The server's certificate is checked against the system's trusted authorities and
+    its name (imaplib's default context checks neither, which would hand the password to anyone in between)."""
     try:
         if account.tls:
-            connection: imaplib.IMAP4 = imaplib.IMAP4_SSL(account.host, account.port, timeout=TIMEOUT)
+            connection: imaplib.IMAP4 = imaplib.IMAP4_SSL(account.host, account.port, timeout=TIMEOUT,
+                                                          ssl_context=ssl.create_default_context())
         else:
             connection = imaplib.IMAP4(account.host, account.port, timeout=TIMEOUT)
             if "STARTTLS" in connection.capabilities:
-                connection.starttls()
+                connection.starttls(ssl_context=ssl.create_default_context())
             elif not account.loopback:
                 connection.logout()
                 raise UsageError(f"{account.host} offers no encryption (STARTTLS) on port {account.port}; I will "
                                  "not send your password unencrypted. Use imaps:// (port 993).")
+    except ssl.SSLCertVerificationError as error:
+        raise UsageError(f"The IMAP server {account.host}:{account.port} did not prove who it is "
+                         f"({error.verify_message}); your password was not sent. Check the IMAP Host name, or ask "
+                         "your mail provider for its IMAP settings.") from error
     except (OSError, imaplib.IMAP4.error) as error:
         raise UsageError(f"Cannot reach the IMAP server {account.host}:{account.port} ({error}).") from error
     try:
