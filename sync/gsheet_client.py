@@ -10,6 +10,7 @@ re-reads the sheet to see what landed before it tries again (sync/gsheet_store.p
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from leadtracker.errors import UsageError, WorkbookError
 
@@ -95,11 +97,27 @@ def api_root(environ=os.environ) -> str:
     root = environ.get(API_ENV, "").strip()
     if not root:
         return GOOGLE_SHEETS_ROOT
+    parts = urlsplit(root)
+    if parts.username or parts.password:  # never echoed: it may hold a password
+        raise UsageError(f"{API_ENV} holds a user name or password; the Google access token is the only credential "
+                         "sent. Give the proxy's address alone, like https://proxy.example.com.")
     if not re.match(r"^https?://[^/\s]+", root):
         raise UsageError(f"{API_ENV}={root!r} is not a URL; set it to an address like https://proxy.example.com "
                          "or unset it to reach Google.")
+    if parts.scheme.lower() == "http" and not _loopback(parts.hostname or ""):
+        raise UsageError(f"{API_ENV}={root!r} is not encrypted (http://); the Google access token would travel in "
+                         "clear. Use https://, or http:// only to this computer (127.0.0.1).")
     root = root.rstrip("/")
     return root[:-3] if root.endswith("/v4") else root
+
+
+def _loopback(host: str) -> bool:
+    if host.casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def credentials_path(explicit: str | os.PathLike | None = None, environ=os.environ) -> Path:
