@@ -83,6 +83,9 @@ class PatchingXlsxStore(GridStore):
         self._lock_files = lock_files
         if not read_only:
             self._refuse_if_open()
+        from .xlsx_store import file_stamp
+
+        self._stamp = file_stamp(self.path)
         try:
             with zipfile.ZipFile(self.path) as archive:
                 from .xlsx_store import sheet_parts
@@ -200,6 +203,9 @@ class PatchingXlsxStore(GridStore):
             return f"{self.path.name}: nothing to save."
         reasons = list(self._unsupported)
         temp: Path | None = None
+        from .xlsx_store import refuse_if_saved_meanwhile
+
+        refuse_if_saved_meanwhile(self.path, self._stamp)  # the openpyxl path below reads the file again too
         if not reasons:
             real = Path(os.path.realpath(self.path))
             try:
@@ -211,11 +217,13 @@ class PatchingXlsxStore(GridStore):
                     os.fsync(handle.fileno())
                 shutil.copymode(real, temp)
                 self._refuse_if_open()
-                from .xlsx_store import _fsync_folder, backup_path
+                from .xlsx_store import _fsync_folder, backup_path, file_stamp
 
+                refuse_if_saved_meanwhile(real, self._stamp)
                 shutil.copy2(real, backup_path(real))
                 os.replace(temp, real)
                 _fsync_folder(real.parent)
+                self._stamp = file_stamp(real)
                 self._ops.clear()
                 self._cells.clear()
                 self._tables.clear()
@@ -257,7 +265,11 @@ class PatchingXlsxStore(GridStore):
         self._cells.clear()
         self._tables.clear()
         self.saved_by = "openpyxl"
-        return store.commit()
+        message = store.commit()
+        from .xlsx_store import file_stamp
+
+        self._stamp = file_stamp(self.path)
+        return message
 
 
 # --- the package patch ------------------------------------------------------------------------------------------

@@ -49,6 +49,21 @@ UNKEPT_PARTS = (
 )
 
 
+def file_stamp(path: Path) -> tuple[int, int]:
+    """When the workbook file was last written, and its size: how a save made by someone else is noticed."""
+    info = os.stat(os.path.realpath(path))
+    return info.st_mtime_ns, info.st_size
+
+
+def refuse_if_saved_meanwhile(path: Path, stamp: tuple[int, int]) -> None:
+    """Stop before replacing a workbook that was saved by another program (Excel, a teammate on a shared drive)
+    after this run read it: replacing it would throw that work away."""
+    if file_stamp(path) != stamp:
+        raise WorkbookError(
+            f"{path.name} was saved by another program while this ran, so nothing was written: your changes there "
+            "are kept. Run the command again to include them.")
+
+
 def lock_files(path: Path) -> list[Path]:
     """Lock files Excel (~$Name.xlsx) and LibreOffice (.~lock.Name.xlsx#) leave while the workbook is open."""
     candidates = [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
@@ -183,6 +198,7 @@ class XlsxStore(GridStore):
         if not read_only:
             self._refuse_if_open()
         self.copy_reasons = unkept_parts(self.path)
+        self._stamp = file_stamp(self.path)  # before reading: a save during the read is noticed too
         try:
             self.wb = openpyxl.load_workbook(self.path, keep_vba=False, rich_text=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -413,9 +429,12 @@ class XlsxStore(GridStore):
             shutil.copymode(real, temp)  # keep the workbook's permissions, not the temp file's
             self._refuse_if_open()
             if target == real:
+                refuse_if_saved_meanwhile(real, self._stamp)
                 shutil.copy2(real, backup_path(real))
             os.replace(temp, target)
             _fsync_folder(target.parent)
+            if target == real:
+                self._stamp = file_stamp(real)  # a later commit of this store compares with what it wrote
         except PermissionError as error:
             raise WorkbookError(f"{target.name} could not be saved: permission denied. Is it open in another "
                                 f"program, or read-only? {self.path.name} was not changed.") from error

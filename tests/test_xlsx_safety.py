@@ -738,3 +738,35 @@ def test_formula_results_kept_with_either_xml_writer(tmp_path, use_lxml):
     assert (values["B1"].value, values["C1"].value) == (300000, "150000")
     formulas = openpyxl.load_workbook(path)["Leads"]
     assert (formulas["B1"].value, formulas["C1"].value) == ("=A1*2", '=TEXT(A1,"0")')
+
+
+@pytest.mark.parametrize("store_class", ["XlsxStore", "PatchingXlsxStore"])
+def test_a_save_by_another_program_during_the_run_is_kept(tmp_path, store_class):
+    """The agent saves the workbook in Excel while a refresh is computing: the refresh must not replace it."""
+    from leadtracker.commands import run_refresh
+    from leadtracker.errors import WorkbookError
+    from leadtracker.xlsx_patch import PatchingXlsxStore
+    from leadtracker.xlsx_store import XlsxStore
+
+    path = tmp_path / "Busy.xlsx"
+    small_workbook(path)
+    store = {"XlsxStore": XlsxStore, "PatchingXlsxStore": PatchingXlsxStore}[store_class](path)
+    # meanwhile, in Excel: a note typed and saved
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Leads"]
+    notes = header_columns(ws, 1)["Notes"]
+    ws.cell(row=2, column=notes, value="Called back, wants a meeting")
+    wb.save(path)
+    stamp = path.stat()
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 2_000_000_000))  # a clock tick later, as Excel's
+    saved = path.read_bytes()
+    with pytest.raises(WorkbookError, match="was saved by another program while this ran, so nothing was written"):
+        run_refresh(store, dt.date(2026, 11, 29))
+    assert path.read_bytes() == saved  # the agent's save is what is on disk
+    assert openpyxl.load_workbook(path)["Leads"].cell(row=2, column=notes).value == "Called back, wants a meeting"
+    assert leftovers(tmp_path) == []
+    # and the next run includes it
+    run_refresh(XlsxStore(path), dt.date(2026, 11, 29))
+    ws = openpyxl.load_workbook(path)["Leads"]
+    assert ws.cell(row=2, column=notes).value == "Called back, wants a meeting"
+    assert ws.cell(row=2, column=header_columns(ws, 1)["Stage"]).value
