@@ -12,6 +12,8 @@ Everything here works on whole columns: one pass of group-bys over the ledger, t
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -22,6 +24,8 @@ from .settings import Settings
 CHANNEL_ORDER = ("Call", "Text", "Email", "Letter")
 FALLBACK_ORDER = ("Call", "Email", "Letter", "Text")
 REASON_PREFIX = "_no_"  # columns "_no_Call" ... hold why a channel is closed ("" when open)
+PHONE = "_phone"  # the reasons column with the number to call or text (a wrong number moves it to Phone 2)
+OPTED_OUT = "Opted Out"
 
 NOT_DELIVERED = frozenset({"Bounced", "Returned Mail", "Wrong Number"})
 SIGNALS = frozenset({"Opened", "Clicked", "Unsubscribed"})  # engagement or opt-out evidence, never a touch
@@ -70,12 +74,18 @@ def classify_activity(activity: pd.DataFrame) -> pd.DataFrame:
 
 
 def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
-    """Which channels each lead may be reached on, and why not where not.
+    """Which channels each lead may be reached on, and why not where not; plus `_phone`, the number to dial.
 
     `leads` has parsed contact columns (Phone, Phone 2, Email, Property Address, Mailing Address, the Do-Not flags)
-    and `_key`. The ledger adds what the sheet does not say: bounces, unsubscribes, returned mail, wrong numbers.
+    and `_key`. The ledger adds what the sheet does not say: bounces, unsubscribes, returned mail, wrong numbers and
+    opt-outs. An "Opted Out" row closes its channel from then on (a row without a channel closes every channel):
+    a request to stop calls must be honoured (47 CFR 64.1200(d)(3)) and so must an email opt-out (15 U.S.C.
+    7704(a)(4)); `rules.contact.OPT_OUT_SOURCES` holds the citations. Calls, emails and letters have no outcome
+    that gives consent back, so they stay closed; texts are re-opened by a later Text Consent, which
+    `compliance.lasting_blocks` weighs (so Text is left to it here). A Wrong Number closes one number
+    (`wrong_numbers`); calls and texts close only when no number is left.
     """
-    closing = activity[activity["Outcome"].isin(["Wrong Number", "Bounced", "Unsubscribed", "Returned Mail"])]
+    closing = activity[activity["Outcome"].isin(["Bounced", "Unsubscribed", "Returned Mail"])]
 
     def count(outcome: str, channel: str | None = None) -> pd.Series:
         rows = closing[closing["Outcome"].eq(outcome)]
@@ -86,26 +96,101 @@ def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Data
         return leads["_key"].map(rows.groupby("_key").size()).fillna(0)
 
     phones = leads["Phone"].notna().astype(int) + leads["Phone 2"].notna().astype(int)
-    wrong = count("Wrong Number")
+    phone = wrong_numbers(leads, activity)
+    wrong = phones.gt(0) & phone.isna()
     bounced = count("Bounced", "Email") > 0
     unsubscribed = count("Unsubscribed") > 0
     returned = count("Returned Mail", "Letter") > 0
     has_address = leads["Property Address"].notna() | leads["Mailing Address"].notna()
+    opted = {channel: _opted_out_since(leads, activity, channel) for channel in ("Call", "Email", "Letter")}
 
     reasons = pd.DataFrame(index=leads.index)
     reasons["Call"] = np.select(
-        [phones.eq(0), leads["Do Not Call"], wrong >= phones],
-        ["no phone", "Do Not Call", "wrong number"], default="")
+        [phones.eq(0), leads["Do Not Call"], opted["Call"].ne(""), wrong],
+        ["no phone", "Do Not Call", opted["Call"], "wrong number"], default="")
     reasons["Text"] = np.select(
-        [phones.eq(0), leads["Do Not Text"], leads["Do Not Call"], wrong >= phones],
+        [phones.eq(0), leads["Do Not Text"], leads["Do Not Call"], wrong],
         ["no phone", "Do Not Text", "Do Not Call", "wrong number"], default="")
     reasons["Email"] = np.select(
-        [leads["Email"].isna(), leads["Do Not Email"], unsubscribed, bounced],
-        ["no email", "Do Not Email", "unsubscribed", "bounced"], default="")
+        [leads["Email"].isna(), leads["Do Not Email"], opted["Email"].ne(""), unsubscribed, bounced],
+        ["no email", "Do Not Email", opted["Email"], "unsubscribed", "bounced"], default="")
     reasons["Letter"] = np.select(
-        [~has_address, leads["Do Not Mail"], returned],
-        ["no address", "Do Not Mail", "returned mail"], default="")
+        [~has_address, leads["Do Not Mail"], opted["Letter"].ne(""), returned],
+        ["no address", "Do Not Mail", opted["Letter"], "returned mail"], default="")
+    reasons[PHONE] = phone
     return reasons
+
+
+def _opted_out_since(leads: pd.DataFrame, activity: pd.DataFrame, channel: str) -> pd.Series:
+    """"opted out on 2026-11-20" (the first Opted Out row on `channel` or on no channel), or "" per lead."""
+    rows = activity[activity["Outcome"].eq(OPTED_OUT) & (activity["Channel"].eq(channel) | activity["Channel"].isna())]
+    if rows.empty:
+        return pd.Series("", index=leads.index, dtype=object)
+    first = leads["_key"].map(rows.groupby("_key")["_ts"].min())
+    text = "opted out on " + pd.to_datetime(first).dt.strftime("%Y-%m-%d")
+    return text.where(first.notna(), "").astype(object)
+
+
+_NUMBER = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?(\d{3})\)?[\s.-]?(\d{3})[\s.-]?(\d{4})(?!\d)")
+
+
+def _last_ten(values: pd.Series) -> pd.Series:
+    """A phone value as its last ten digits ("" when blank), so "+18135550142" matches "(813) 555-0142"."""
+    return values.fillna("").astype(str).str.replace(r"\D", "", regex=True).str[-10:]
+
+
+def _named_number(rows: pd.DataFrame) -> pd.Series:
+    """The phone number a ledger row's Note or Ref names, as ten digits ("" when it names none)."""
+    out = pd.Series("", index=rows.index, dtype=object)
+    for column in ("Ref", "Note"):
+        if column in rows.columns:
+            found = rows[column].astype(object).where(rows[column].notna(), "").astype(str).str.extract(_NUMBER)
+            digits = (found[0] + found[1] + found[2]).fillna("")
+            out = out.where(out.ne(""), digits)
+    return out
+
+
+def wrong_numbers(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Series:
+    """Per lead, the phone value still worth dialling after Wrong Number rows (None when none is left).
+
+    A Wrong Number row closes the number its Ref or Note names when that is one of the lead's numbers; a row
+    naming none of them closes the number the agent was shown, taken as the first one still open (Phone, then
+    Phone 2) after the named ones are closed, whatever the order of the rows. So with two numbers, one Wrong Number
+    moves calls and texts to Phone 2, and a second closes both (also when it names the number already closed: a
+    simple rule that errs towards closing). The ledger carries Ref and Note only where the caller read them in.
+    """
+    first, second = leads["Phone"], leads["Phone 2"]
+    rows = activity[activity["Outcome"].eq("Wrong Number")]
+    rows = rows[rows["_key"].isin(set(leads["_key"].dropna()))] if len(rows) else rows
+    if rows.empty:
+        return _either(first.notna(), first, second.notna(), second)
+    named = _named_number(rows)
+    keys = leads["_key"]
+    digits_1, digits_2 = _last_ten(first), _last_ten(second)
+    known = pd.DataFrame({"_key": keys, "one": digits_1, "two": digits_2}).dropna(subset=["_key"])
+    known = known.drop_duplicates("_key").set_index("_key")
+    number_1 = rows["_key"].map(known["one"]).fillna("")
+    number_2 = rows["_key"].map(known["two"]).fillna("")
+    hits_1 = named.ne("") & named.eq(number_1)
+    hits_2 = named.ne("") & named.eq(number_2)
+
+    def per_lead(mask: pd.Series) -> pd.Series:
+        chosen = rows.loc[mask, "_key"]
+        return keys.map(chosen.value_counts()).fillna(0).astype(int)
+
+    unnamed = per_lead(~hits_1 & ~hits_2)
+    open_1 = first.notna() & per_lead(hits_1).eq(0)
+    open_2 = second.notna() & per_lead(hits_2).eq(0)
+    # each row naming neither number closes the first one still open
+    open_1, open_2 = open_1 & unnamed.lt(1), open_2 & unnamed.lt(1 + open_1.astype(int))
+    return _either(open_1, first, open_2, second)
+
+
+def _either(use_first: pd.Series, first: pd.Series, use_second: pd.Series, second: pd.Series) -> pd.Series:
+    """first where use_first, else second where use_second, else None."""
+    out = np.where(use_first.to_numpy(dtype=bool), first.to_numpy(dtype=object),
+                   np.where(use_second.to_numpy(dtype=bool), second.to_numpy(dtype=object), None))
+    return pd.Series(out, index=first.index, dtype=object)
 
 
 def _choose(available: pd.DataFrame, step: PlanStep, start: np.ndarray | None = None) -> np.ndarray:

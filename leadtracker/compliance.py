@@ -29,6 +29,7 @@ TIMED_CHANNELS = ("Call", "Text")
 CONSENT = "Text Consent"
 OPTED_OUT = "Opted Out"
 DNC_CHECKED = "DNC Checked"
+TEXT_STOP_CHANNELS = ("Text", "Call", None)  # an Opted Out row on these stops texts until a later Text Consent
 AUDIT_OUTCOMES = frozenset({CONSENT, OPTED_OUT, DNC_CHECKED})  # records of what the agent knew: never touches
 INQUIRY_OUTCOMES = frozenset({"Replied", "Meeting Set", "Met"})
 _OPT_OUT = re.compile(r"\b(" + "|".join(w.replace(" ", r"[\s-]?") for w in OPT_OUT_WORDS) + r")\b", re.I)
@@ -211,9 +212,10 @@ class _Ledger:
 
 
 def text_consent(keys: pd.Series, ledger: _Ledger, opt_outs: pd.DataFrame) -> pd.Series:
-    """Whether each lead's latest word on texting is a consent: a logged Text Consent after any opt-out."""
+    """Whether each lead's latest word on texting is a consent: a logged Text Consent after any opt-out (of texts,
+    of calls, or of everything: texts are calls under the TCPA, 47 CFR 64.1200(d)(3))."""
     given = _latest(keys, ledger.rows(ledger.outcome_in(CONSENT)))
-    stops = pd.concat([ledger.rows(ledger.outcome_in(OPTED_OUT) & ledger.channel_in("Text", None)),
+    stops = pd.concat([ledger.rows(ledger.outcome_in(OPTED_OUT) & ledger.channel_in(*TEXT_STOP_CHANNELS)),
                        opt_outs[["_key", "_ts"]]])
     withdrawn = _latest(keys, stops)
     return given.notna() & (withdrawn.isna() | (given > withdrawn))
@@ -271,7 +273,7 @@ def lasting_blocks(leads: pd.DataFrame, activity: pd.DataFrame, opt_outs: pd.Dat
     dnc[invited] = ""
     no_state = leads["State"].isna().to_numpy()
     consent = text_consent(keys, ledger, opt_outs).to_numpy()
-    text_stops = ledger.outcome_in(OPTED_OUT) & ledger.channel_in("Text")
+    text_stops = ledger.outcome_in(OPTED_OUT) & ledger.channel_in(*TEXT_STOP_CHANNELS)
     stopped = (keys.isin(stopped_keys) | keys.isin(set(activity.loc[text_stops, "_key"]))).to_numpy() & ~consent
     for channel in TIMED_CHANNELS:
         current = out[channel]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .cadence import PHONE
 from .plan import Plan
 from .settings import Settings
 
@@ -65,7 +66,7 @@ def build_today(leads: pd.DataFrame, cadence: pd.DataFrame, rank: pd.Series, rea
     out["Channel"] = channel
     out["Lead ID"] = rows["Lead ID"]
     out["Owner Name"] = rows["Owner Name"]
-    out["Contact"] = _contact(rows, primary)
+    out["Contact"] = _contact(rows, primary, reasons[PHONE].reindex(keep) if PHONE in reasons.columns else None)
     out["Step"] = steps["Next Step"]
     purposes = {code: plan.step(code).purpose for code in plan.codes}
     out["What to do"] = steps["Next Step"].map(purposes).fillna("").astype(object)
@@ -120,8 +121,10 @@ def _joined(rows: pd.DataFrame, columns: list[str]) -> pd.Series:
     return out
 
 
-def _contact(rows: pd.DataFrame, primary: pd.Series) -> pd.Series:
-    phone = _phones(rows["Phone"].where(rows["Phone"].notna(), rows["Phone 2"]))
+def _contact(rows: pd.DataFrame, primary: pd.Series, dial: pd.Series | None = None) -> pd.Series:
+    """What to dial, write to or visit. `dial` is the number still open per lead (`cadence.wrong_numbers`: a
+    number logged as a Wrong Number is never shown again); without it, Phone, else Phone 2."""
+    phone = _phones(rows["Phone"].where(rows["Phone"].notna(), rows["Phone 2"]) if dial is None else dial)
     email = rows["Email"].fillna("").astype(str)
     mailing = _joined(rows, ["Mailing Address", "Mailing City", "Mailing State", "Mailing ZIP"])
     property_address = _joined(rows, ["Property Address", "City", "State", "ZIP"])

@@ -26,6 +26,17 @@ EBR_INQUIRY = (Source("47 CFR 64.1200(f)(5)", ECFR_64_1200),)
 CONSENT_REVOCATION = (Source("47 CFR 64.1200(a)(10)", ECFR_64_1200),)
 EMAIL_OPT_OUT = (Source("15 U.S.C. 7704(a)(4)", "https://www.law.cornell.edu/uscode/text/15/7704"),
                  Source("16 CFR 316.5", ECFR_316_5))
+COMPANY_DO_NOT_CALL = (Source("47 CFR 64.1200(d)(3)", ECFR_64_1200),)
+# What an "Opted Out" Activity row closes, and why. Calls and emails have no outcome that gives consent back, so an
+# opt-out closes them for good; texts re-open with a later "Text Consent" (prior express consent, 47 CFR
+# 64.1200(a)(10) on revoking it). Texts are calls under the TCPA, so a request to stop calls stops texts as well.
+# Letters have no statute behind the opt-out: the homeowner's word is honoured all the same.
+OPT_OUT_SOURCES: dict[str, tuple[Source, ...]] = {
+    "Call": COMPANY_DO_NOT_CALL + CONSENT_REVOCATION,
+    "Text": COMPANY_DO_NOT_CALL + CONSENT_REVOCATION,
+    "Email": EMAIL_OPT_OUT,
+    "Letter": (),
+}
 
 # A Do Not Call scrub is good for 31 days: the safe harbor needs lists refreshed from the registry at least that often.
 DNC_CHECK_VALID_DAYS = 31
