@@ -152,9 +152,9 @@ def value_files(subjects_path: str | Path, comps_path: str | Path, out_path: str
     out_path = Path(out_path)
     if out_path.parent and not out_path.parent.exists():
         raise UsageError(f"The folder {out_path.parent} does not exist.")
-    from .values import looks_like_formula
+    from .documents.text import csv_cell
 
-    safe = out.map(lambda v: "'" + v if looks_like_formula(v) else v)
+    safe = out.map(csv_cell)
     safe.to_csv(out_path, index=False)
     return CmaFileReport(len(subjects), int(out["CMA Mid"].notna().sum()), run.k, run.calibration, out_path,
                          tuple(subject_problems[:8]) + parsed.problems)

@@ -47,6 +47,7 @@ from .meetings import SlotBook, business_days, invite, meeting_slots
 from .pdf import PdfUnavailable, convert_to_pdf, find_soffice, INSTALL_HINT, letters_pdf
 from .selection import Job, Skipped, Workbook, read_workbook, select, text_jobs
 from .sms import sms_draft
+from .suppression import Closed, address_of, closed_addresses
 from .templates import LETTER_SUFFIX, TEXT_SUFFIX, HTML_SUFFIX, EmailTemplate, LetterTemplate, TemplateFinder
 from .text import clean, csv_safe, file_part
 
@@ -360,6 +361,7 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
         password = password_for(account, environ)
     jobs, skipped = select(book, "Email", finder, steps, lead_ids)
     report.skipped = list(skipped)
+    closed = closed_addresses(book.result.leads, book.activity)  # per address, across every lead (CAN-SPAM)
     known_sent: set[str] = set()
     known_drafts: set[str] = set()
     if log_path.exists():
@@ -378,6 +380,10 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
             if not valid_address(to):
                 report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
                                               f"Email {to!r} is not an address I can send to"))
+                continue
+            if address_of(to) in closed:
+                report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
+                                              closed[address_of(to)].reason))
                 continue
             if job.template not in templates:
                 text_source = finder.find(job.template, TEXT_SUFFIX)
@@ -448,6 +454,10 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
             say(f"Sending {len(pending):,} email(s) through {account.host}")
             with Sender(account, password) as sender:
                 for number, email in enumerate(pending, start=1):
+                    if address_of(email.to) in closed:  # refused earlier in this run, on another lead
+                        report.skipped.append(Skipped(email.job.lead_id, clean(email.job.lead.get("Owner Name")),
+                                                      email.job.step, closed[address_of(email.to)].reason))
+                        continue
                     result = sender.send(email.message)
                     line = f"{email.job.lead_id} {email.job.step} to {email.to}"
                     stamp = dt.datetime.now(dt.timezone.utc)
@@ -468,6 +478,9 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
                         report.refused.append(f"{line}: {result.code} {result.response}")
                         if result.permanent:
                             activity.append(_bounce_row(email, book, result))
+                            key = address_of(email.to)
+                            if key:
+                                closed.setdefault(key, Closed(key, email.job.lead_id, "bounced"))
                     if number % 25 == 0:
                         say(f"Sent {number:,} of {len(pending):,}")
     texts = text_jobs(book)
@@ -479,6 +492,8 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
     report.logged = _append_activity(store, fresh)
     if refresh and fresh:
         report.refresh = run_refresh(store, today, progress)
+    elif fresh:
+        store.commit()
     return report
 
 
@@ -540,7 +555,9 @@ def _analysis_pdfs(analyses: dict[str, Path], scratch: Path, report: EmailsRepor
     return dict(zip(analyses.keys(), pdfs))
 
 
-TEXT_COLUMNS = ("Lead ID", "Owner", "Phone", "Step", "Message")
+# Allowed: the calling window as the Today sheet words it ("Now, until 8 PM ET", "From 9 AM CT (8 AM your time)"), so
+# a bulk-SMS tool or the agent sends each text inside the homeowner's permitted hours (compliance.allowed_text).
+TEXT_COLUMNS = ("Lead ID", "Owner", "Phone", "Allowed", "Step", "Message")
 
 
 def _write_texts(texts: list[dict], book: Workbook, target: Path) -> int:
@@ -560,8 +577,9 @@ def _write_texts(texts: list[dict], book: Workbook, target: Path) -> int:
         home = home_context(lead)
         message = sms_draft(item["step"], owner, settings.agent_name, settings.brokerage,
                             home["street"] if home["street"] != "your home" else "", home["city"], slots)
-        writer.writerow([csv_safe(v) for v in (job.lead_id, owner.phrase or clean(lead.get("Owner Name")),
-                                                item["contact"], item["step"], message)])
+        writer.writerow([csv_safe(job.lead_id), csv_safe(owner.phrase or clean(lead.get("Owner Name"))),
+                         csv_safe(item["contact"], phone=True), csv_safe(item["allowed"]), csv_safe(item["step"]),
+                         csv_safe(message)])
     _write(target, buffer.getvalue().encode("utf-8-sig"))
     return len(texts)
 

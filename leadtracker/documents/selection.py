@@ -5,7 +5,8 @@ Channel and Due Date, and the channel availability the cadence uses (Do Not Mail
 returned mail, no address or email: cadence.channel_availability). A document is due when the lead's step is due
 today or overdue and its channel is the one asked for. A step done with several channels at once ("Letter + Email"
 on Day 1) keeps its other channel due for a week after the first was done (until a later step is done), so running
-`letters` before `emails` does not lose the email. Named leads (--lead) get their current step, or --step, whenever that channel is open.
+`letters` before `emails` does not lose the email, unless the lead has since stopped (Do Not Contact, Closed, Lost,
+Listed, Sale Passed), set a meeting or paused: then the companion is listed as skipped, never sent. Named leads (--lead) get their current step, or --step, whenever that channel is open.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from .text import clean, to_date
 COMPANION_DAYS = 7
 MISSING = ("no email", "no address", "no phone")  # not an opt-out: nothing to list when the step went another way
 STOPPED = ("Do Not Contact", "Closed", "Lost")
+# Stages in which the cadence sends nothing (cadence.py: `stopped`, Meeting Set, Paused): no companion half either
+HELD = STOPPED + ("Sale Passed", "Listed", "Needs Contact Info", "Meeting Set", "Paused")
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,10 @@ def select(book: Workbook, channel: str, finder, steps: tuple[str, ...] = (), le
                     continue
             if steps and step not in steps:
                 continue
+            held = _held(clean(lead.get("Stage")), channel, step)
+            if held:  # a companion is owed only while the cadence goes on (never after Do Not Contact)
+                skipped.append(Skipped(lead_id, owner_text, step, held))
+                continue
         reason = book.reasons.at[row_index, channel] if channel in book.reasons.columns else ""
         if reason:
             if not wanted and reason in MISSING:
@@ -173,6 +180,17 @@ def select(book: Workbook, channel: str, finder, steps: tuple[str, ...] = (), le
         skipped.append(Skipped(wanted[missing], "", steps[0] if steps else "",
                                "no lead with this Lead ID on the Leads sheet"))
     return jobs, skipped
+
+
+def _held(stage: str, channel: str, step: str) -> str:
+    """Why a lead in `stage` gets no document today ("" when it may): the same words the --lead branch uses."""
+    if stage in STOPPED:
+        return f"stage {stage}: no more contact"
+    if stage == "Meeting Set":
+        return "a meeting is set; nothing to send"
+    if stage in HELD:
+        return f"stage {stage}: the {channel.lower()} half of {step} is not sent"
+    return ""
 
 
 def _companions(book: Workbook, channel: str) -> dict[str, str]:
@@ -214,7 +232,8 @@ def text_jobs(book: Workbook) -> list[dict]:
             lead = leads.loc[lead_id]
             if isinstance(lead, pd.DataFrame):
                 lead = lead.iloc[0]
-            out.append({"lead": lead.to_dict(), "step": clean(row.get("Step")), "contact": clean(row.get("Contact"))})
+            out.append({"lead": lead.to_dict(), "step": clean(row.get("Step")), "contact": clean(row.get("Contact")),
+                        "allowed": clean(row.get("Allowed"))})
     return out
 
 

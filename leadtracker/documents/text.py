@@ -104,10 +104,28 @@ def join_words(items: list[str], conjunction: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
-def csv_safe(value: object) -> str:
-    """A value for a CSV cell that a spreadsheet opens as text, never as a formula."""
-    text = clean(value)
-    return "'" + text if text and looks_like_formula(text) else text
+# What a spreadsheet may read as the start of a formula in a CSV cell: = + - @ (values.looks_like_formula), and a tab
+# or carriage return in front of one (OWASP "CSV Injection": https://owasp.org/www-community/attacks/CSV_Injection).
+_CSV_LEADS = ("\t", "\r")
+# A phone number as typed: digits, spaces, + - . ( ) only, starting with + ( or a digit. With no letters it can call
+# no function (HYPERLINK, DDE), so a phone column keeps "+44 20 7946 0018" as written for the SMS tool reading it.
+_PHONE_TEXT = re.compile(r"[+(]?\d[\d ().+-]*")
+
+
+def csv_cell(value: object, phone: bool = False) -> object:
+    """A value for a CSV cell that a spreadsheet opens as text, never as a formula: text that could start one gets a
+    leading apostrophe; numbers, dates and blanks pass unchanged. `phone`: the cell is a phone column, and a phone
+    number in it is written as it is. The one rule for every CSV the tool writes."""
+    if not isinstance(value, str) or not value:
+        return value
+    if phone and _PHONE_TEXT.fullmatch(value.strip()):
+        return value
+    return "'" + value if looks_like_formula(value) or value[:1] in _CSV_LEADS else value
+
+
+def csv_safe(value: object, phone: bool = False) -> str:
+    """`csv_cell` of the value as one clean line of text."""
+    return csv_cell(clean(value), phone)
 
 
 def file_part(text: str, limit: int = 40) -> str:

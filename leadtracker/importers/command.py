@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
+from ..documents.text import csv_cell
 from ..errors import UsageError
 from ..refresh import IssueLog, assign_lead_ids
 from ..store import Store
-from ..values import looks_like_formula
 from . import choose_importer, importer_named, known_header_count
 from .merge import Plan, plan_import
 from .normalize import Prepared, prepare
@@ -238,6 +238,4 @@ def _safe(value: object) -> object:
         return ""
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, str) and (looks_like_formula(value) or value[:1] in ("\t", "\r")):
-        return "'" + value
-    return value
+    return csv_cell(value)

@@ -1,0 +1,67 @@
+"""Addresses that are never emailed again, whichever lead they sit on.
+
+An opt-out belongs to the address, not to the lead row: CAN-SPAM forbids any further commercial email to a recipient
+who asked not to get it (15 U.S.C. 7704(a)(4)), and DESIGN §8 says an opted-out address is never emailed again. Two
+lead rows often share one address (the same owners on two properties, a re-imported list), so the run collects,
+from the whole workbook: leads marked Do Not Email, and the Activity rows that close an address on the Email channel
+(Unsubscribed, which sync-email also writes for a spam complaint; Opted Out; Bounced). An address is compared in
+sync's form (sync.email_logs.events.address_key: lower case, +tag dropped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .text import clean
+
+# Activity outcome -> the words for it; a row counts on the Email channel, or with no channel for outcomes that only
+# email has (cadence.OUTCOME_CHANNEL gives Unsubscribed and Bounced to Email when the agent did not say).
+CLOSING = {"Unsubscribed": "unsubscribed", "Opted Out": "opted out", "Bounced": "bounced"}
+EMAIL_ONLY = ("Unsubscribed", "Bounced")
+
+
+@dataclass(frozen=True)
+class Closed:
+    address: str   # compared form
+    lead_id: str   # the lead whose row closed it
+    why: str       # "unsubscribed", "opted out", "bounced", "is marked Do Not Email"
+
+    @property
+    def reason(self) -> str:
+        return f"email not allowed: {self.address} {self.why} on lead {self.lead_id}"
+
+
+def address_of(value: object) -> str | None:
+    from sync.email_logs.events import address_key
+
+    return address_key(clean(value) or None)
+
+
+def closed_addresses(leads: pd.DataFrame, activity: pd.DataFrame) -> dict[str, Closed]:
+    """Compared address -> the first thing that closed it (the lead's Do Not Email flag, then the ledger in time
+    order)."""
+    out: dict[str, Closed] = {}
+    if leads.empty or "Email" not in leads.columns:
+        return out
+    addresses: dict[object, list[str]] = {}  # the ledger's _key is the Leads sheet's Lead ID value
+    for lead_id, email in zip(leads["Lead ID"], leads["Email"]):
+        key = address_of(email)
+        if key and clean(lead_id):
+            addresses.setdefault(lead_id, []).append(key)
+    if "Do Not Email" in leads.columns:
+        flagged = leads["Do Not Email"].astype(object).fillna(False).astype(bool)
+        for lead_id, email in zip(leads.loc[flagged, "Lead ID"], leads.loc[flagged, "Email"]):
+            key = address_of(email)
+            if key:
+                out.setdefault(key, Closed(key, clean(lead_id), "is marked Do Not Email"))
+    if not activity.empty:
+        outcome = activity["Outcome"]
+        channel = activity["Channel"]
+        on_email = channel.eq("Email") | (channel.isna() & outcome.isin(EMAIL_ONLY))
+        rows = activity[outcome.isin(list(CLOSING)) & on_email].sort_values("_ts", kind="stable")
+        for key, what in zip(rows["_key"], rows["Outcome"]):
+            for address in addresses.get(key, ()):
+                out.setdefault(address, Closed(address, clean(key), CLOSING[what]))
+    return out
