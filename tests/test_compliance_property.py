@@ -1,15 +1,18 @@
 """A property test: whatever the leads, histories and moment, Today never proposes a contact the rules forbid.
 
 The oracle below reads the rules data (hours per weekday, holidays, fixed clocks, caps) and checks each proposal on
-the homeowner's own clock with zoneinfo, independently of how compliance.py computes its windows."""
+the homeowner's own clock with zoneinfo, independently of how compliance.py computes its windows. Half the scenarios
+run a plan whose D2 is a text, and most leads are "texters" (a phone, a Do Not Call check, a Text Consent), so texts
+are proposed often; `SEEN` counts the channels proposed and the last test fails if texts never were."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 import holidays
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from builders import computed, touch
@@ -24,7 +27,27 @@ AGENT_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America
 DAYS = [dt.date(2026, 3, 8), dt.date(2026, 11, 1), dt.date(2026, 11, 26), dt.date(2026, 12, 25),
         dt.date(2026, 7, 4), dt.date(2026, 5, 4), dt.date(2026, 11, 29), dt.date(2026, 11, 30)]
 EVENTS = ["letter", "call", "call", "consent", "consent", "stop", "unsubscribed", "bounced", "replied",
-          "wrong number"]
+          "wrong number", "opt out call", "opt out email", "opt out"]
+PHONE_1, PHONE_2 = "(305) 555-0142", "(305) 555-0177"
+TEXT_PLAN = [["Step", "Day", "Channels", "Purpose", "Template"],
+             ["D1", 1, "Letter + Email", "Introduce yourself", "d1_intro"],
+             ["D2", 2, "Text, Call", "A short hello by text", ""],
+             ["D3", 3, "Email, Letter", "The market analysis", ""],
+             ["N", 14, "Call, Email, Letter", "Stay in touch", ""], ["R", 90, "Letter, Email", "Check back", ""]]
+SEEN: Counter = Counter()  # channels the property test saw proposed, across all its examples
+
+
+def texter(i: int, day: dt.date, now: dt.datetime, **values: object) -> tuple[dict, list[dict]]:
+    """A Florida lead whose text is due today: a phone, a fresh Do Not Call check, consent, D1 done yesterday."""
+    key = f"P-{i}"
+    row = {"Lead ID": key, "Owner Name": f"Invented Owner {i}", "Property Address": f"{i + 1} Test Lane",
+           "City": "Testville", "State": "FL", "ZIP": "33602", "Phone": PHONE_1, "Phone 2": None,
+           "Email": f"owner{i}@example.com", "DNC Checked": day - dt.timedelta(days=10), "Do Not Call": False,
+           "Do Not Text": False, "Do Not Email": False}
+    row.update(values)
+    history = [touch(key, None, now - dt.timedelta(days=5), "Text Consent", "Text", direction="Inbound"),
+               touch(key, "D1", now - dt.timedelta(days=1))]
+    return row, history
 
 
 @st.composite
@@ -33,14 +56,23 @@ def scenarios(draw):
     hour = draw(st.integers(0, 23) | st.sampled_from([5, 6, 7, 8, 9, 10, 11, 17, 18, 19, 20, 21]))  # edges
     now = dt.datetime.combine(day, dt.time(hour, draw(st.sampled_from([0, 1, 29, 59]))))
     leads, history = [], []
+    plan = draw(st.sampled_from([None, TEXT_PLAN]))
     for i in range(draw(st.integers(1, 5))):
         key = f"P-{i}"
+        if plan is not None and draw(st.integers(0, 9)) < 6:  # a texter, with the random events below on top
+            row, touches = texter(i, day, now, **{"Phone 2": draw(st.sampled_from([None, PHONE_2]))})
+            leads.append(row)
+            history.extend(touches)
+            for _ in range(draw(st.integers(0, 2))):
+                history.append(_event(draw, key, now))
+            continue
         state, zip_code = draw(st.sampled_from(PLACES))
         age = draw(st.sampled_from([None, 0, 10, 10, 20, DNC_CHECK_VALID_DAYS, DNC_CHECK_VALID_DAYS + 1, 200, -2]))
         leads.append({
             "Lead ID": key, "Owner Name": f"Invented Owner {i}", "Property Address": f"{i + 1} Test Lane",
             "City": "Testville", "State": state, "ZIP": zip_code,
-            "Phone": draw(st.sampled_from(["(305) 555-0142"] * 3 + [None])),
+            "Phone": draw(st.sampled_from([PHONE_1] * 3 + [None])),
+            "Phone 2": draw(st.sampled_from([None, None, PHONE_2])),
             "Email": draw(st.sampled_from([f"owner{i}@example.com", None])),
             "DNC Checked": None if age is None else day - dt.timedelta(days=age),
             "Do Not Call": draw(st.sampled_from([False] * 3 + [True])), "Do Not Text": draw(st.booleans()),
@@ -53,25 +85,33 @@ def scenarios(draw):
                 history.append(touch(key, "D2", first + dt.timedelta(days=1), "Spoke", "Call"))
                 history.append(touch(key, "D3", first + dt.timedelta(days=2)))
         for _ in range(draw(st.integers(0, 6))):
-            event = draw(st.sampled_from(EVENTS))
-            when = now - dt.timedelta(minutes=draw(st.integers(1, 60 * 24 * 120)))
-            if event == "letter":
-                history.append(touch(key, "D1", when))
-            elif event == "call":
-                history.append(touch(key, None, when, "No Answer", "Call"))
-            elif event == "consent":
-                history.append(touch(key, None, when, "Text Consent", "Text", direction="Inbound"))
-            elif event == "stop":
-                history.append(dict(touch(key, None, when, "Replied", "Text", direction="Inbound"), Note="STOP"))
-            elif event == "unsubscribed":
-                history.append(touch(key, None, when, "Unsubscribed", "Email", direction="Inbound"))
-            elif event == "bounced":
-                history.append(touch(key, None, when, "Bounced", "Email", direction="Inbound"))
-            elif event == "replied":
-                history.append(touch(key, None, when, "Replied", "Email", direction="Inbound"))
-            else:
-                history.append(touch(key, None, when, "Wrong Number", "Call"))
-    return now, draw(st.sampled_from(AGENT_ZONES)), leads, sorted(history, key=lambda r: r["Timestamp"])
+            history.append(_event(draw, key, now))
+    return (now, draw(st.sampled_from(AGENT_ZONES)), leads, sorted(history, key=lambda r: r["Timestamp"]),
+            plan)
+
+
+def _event(draw, key: str, now: dt.datetime) -> dict:
+    event = draw(st.sampled_from(EVENTS))
+    when = now - dt.timedelta(minutes=draw(st.integers(1, 60 * 24 * 120)))
+    inbound = {"direction": "Inbound"}
+    return {
+        "letter": lambda: touch(key, "D1", when),
+        "call": lambda: touch(key, None, when, "No Answer", "Call"),
+        "consent": lambda: touch(key, None, when, "Text Consent", "Text", **inbound),
+        "stop": lambda: dict(touch(key, None, when, "Replied", "Text", **inbound), Note="STOP"),
+        "unsubscribed": lambda: touch(key, None, when, "Unsubscribed", "Email", **inbound),
+        "bounced": lambda: touch(key, None, when, "Bounced", "Email", **inbound),
+        "replied": lambda: touch(key, None, when, "Replied", "Email", **inbound),
+        "wrong number": lambda: touch(key, None, when, "Wrong Number", "Call"),
+        "opt out call": lambda: touch(key, None, when, "Opted Out", "Call", **inbound),
+        "opt out email": lambda: touch(key, None, when, "Opted Out", "Email", **inbound),
+        "opt out": lambda: dict(touch(key, None, when, "Opted Out", "Call", **inbound), Channel=None),
+    }[event]()
+
+
+def _texter_example(now: dt.datetime, **values: object) -> tuple:
+    row, history = texter(0, now.date(), now, **values)
+    return now, "America/New_York", [row], history, TEXT_PLAN
 
 
 def legal_moment(state: str, zip_code: str | None, instant: dt.datetime) -> bool:
@@ -92,11 +132,20 @@ def calls_within_24h(history, key, instant, zone):
                and instant - dt.timedelta(hours=24) < r["Timestamp"].replace(tzinfo=zone) <= instant)
 
 
+TEXT_NOW = _texter_example(dt.datetime(2026, 11, 30, 10, 0))  # a Monday, inside 8 AM-8 PM ET
+TEXT_LATER = _texter_example(dt.datetime(2026, 11, 30, 6, 30))  # before the window opens: "From 8 AM ET"
+TEXT_TO_PHONE_2 = _texter_example(dt.datetime(2026, 11, 30, 10, 0), **{"Phone 2": PHONE_2})
+TEXT_TO_PHONE_2[3].append(touch("P-0", "D2", dt.datetime(2026, 11, 30, 9, 0), "Wrong Number", "Text"))
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
+@example(TEXT_NOW)
+@example(TEXT_LATER)
+@example(TEXT_TO_PHONE_2)
 def test_today_never_proposes_a_forbidden_contact(scenario):
-    now, agent_zone, leads, history = scenario
-    result = computed(leads, history, settings={"Time Zone": agent_zone}, now=now, today=now.date())
+    now, agent_zone, leads, history, plan = scenario
+    result = computed(leads, history, settings={"Time Zone": agent_zone}, plan=plan, now=now, today=now.date())
     zone = ZoneInfo(agent_zone)
     instant = now.replace(tzinfo=zone)
     by_key = {row["Lead ID"]: row for row in leads}
@@ -104,9 +153,14 @@ def test_today_never_proposes_a_forbidden_contact(scenario):
         lead = by_key[proposal["Lead ID"]]
         key = lead["Lead ID"]
         channels = str(proposal["Channel"]).split(" + ")
+        SEEN.update(channels)
         mine = [r for r in history if r["Lead ID"] == key]
+        opted = {r["Channel"] for r in mine if r["Outcome"] == "Opted Out"}
         if "Call" in channels or "Text" in channels:
-            assert lead["Phone"] and not lead["Do Not Call"] and lead["State"]
+            numbers = [n for n in (lead["Phone"], lead.get("Phone 2")) if n]
+            wrong = sum(1 for r in mine if r["Outcome"] == "Wrong Number")  # none names a number: the shown one
+            assert wrong < len(numbers) and proposal["Contact"] == numbers[wrong], (numbers, wrong, proposal)
+            assert not lead["Do Not Call"] and lead["State"]
             age = (now.date() - lead["DNC Checked"]).days if lead["DNC Checked"] else None
             replied = [r["Timestamp"] for r in mine if r["Outcome"] == "Replied"]
             stopped = any(r.get("Note") == "STOP" for r in mine)
@@ -120,11 +174,32 @@ def test_today_never_proposes_a_forbidden_contact(scenario):
                     assert calls_within_24h(history, key, instant, zone) < rule.calls_per_24h
             else:
                 assert allowed.startswith("From"), allowed
+        if "Call" in channels:  # a request to stop calls is honoured for good: 47 CFR 64.1200(d)(3)
+            assert not opted & {"Call", None}, (opted, proposal)
         if "Text" in channels:
             assert not lead["Do Not Text"]
             consents = [r["Timestamp"] for r in mine if r["Outcome"] == "Text Consent"]
-            stops = [r["Timestamp"] for r in mine if r.get("Note") == "STOP"]
+            stops = [r["Timestamp"] for r in mine if r.get("Note") == "STOP"
+                     or (r["Outcome"] == "Opted Out" and r["Channel"] in ("Text", "Call", None))]
             assert consents and (not stops or max(consents) > max(stops))
-        if "Email" in channels:
+        if "Email" in channels:  # no email after an opt-out: 15 U.S.C. 7704(a)(4)
             assert lead["Email"] and not lead["Do Not Email"]
             assert not any(r["Outcome"] in ("Unsubscribed", "Bounced") for r in mine)
+            assert not opted & {"Email", None}, (opted, proposal)
+
+
+def test_the_property_proposed_texts_calls_and_emails():
+    """The text rules above are only tested if texts are proposed: the examples must include some."""
+    if not SEEN:  # run on its own (-k): run the property first
+        test_today_never_proposes_a_forbidden_contact()
+    assert SEEN["Text"] >= 3 and SEEN["Call"] >= 3 and SEEN["Email"] >= 3, SEEN
+
+
+def test_the_text_examples_propose_texts():
+    for scenario, allowed, contact in [(TEXT_NOW, "Now, until 8 PM ET", PHONE_1),
+                                       (TEXT_LATER, "From 8 AM ET", PHONE_1),
+                                       (TEXT_TO_PHONE_2, "Now, until 8 PM ET", PHONE_2)]:
+        now, zone, leads, history, plan = scenario
+        today = computed(leads, history, settings={"Time Zone": zone}, plan=plan, now=now, today=now.date()).today
+        assert today[["Channel", "Contact", "Allowed"]].to_dict("records") == [
+            {"Channel": "Text", "Contact": contact, "Allowed": allowed}]
