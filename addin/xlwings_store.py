@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from leadtracker.errors import WorkbookError
 from leadtracker.schema import Kind
 from leadtracker.store import GridStore, ToolSheet, grid_get, grid_put, safe_cell_value
 
@@ -180,23 +181,27 @@ class XlwingsStore(GridStore):
 
     # --- commit -----------------------------------------------------------------------------------
     def commit(self) -> str:
+        """Write into the open workbook: the leads' cells first, the tool sheets (Today, Dashboard) last. Excel
+        takes each block as it comes, so if it stops part-way the message says the workbook is partly updated."""
+        try:
+            self._write_all()
+        except Exception as error:  # noqa: BLE001 - COM errors come in many types; one message says what to do
+            self._pending, self._formats, self._created, self._replaced = {}, {}, [], {}
+            raise WorkbookError(
+                f"Excel stopped taking changes part-way ({type(error).__name__}: {error}), so {self.label} is only "
+                "partly updated. Close it without saving and run Refresh again, or just run Refresh again.") \
+                from error
+        changed = len(self._pending) + len(self._replaced)
+        self._pending, self._formats, self._created, self._replaced = {}, {}, [], {}
+        if not changed:
+            return f"Nothing in {self.label} needed changing."
+        return f"Updated {self.label} in Excel. Save the workbook to keep the changes."
+
+    def _write_all(self) -> None:
         sheets = self.book.sheets
         for name in self._created:
             existing = [s for s in sheets]
             sheets.add(name=name, after=existing[-1])
-        for name, tool in self._replaced.items():
-            target = sheets[name]
-            target.clear_contents()
-            grid = tool_sheet_grid(tool)
-            width = max(len(r) for r in grid)
-            block = [[to_excel(v) for v in r] + [None] * (width - len(r)) for r in grid]
-            target.range((1, 1), (len(block), width)).value = block
-            self.write_calls += 1
-            first = len(grid) - len(tool.frame) + 1
-            for c, column in enumerate(tool.frame.columns, start=1):
-                number_format = tool.number_formats.get(column)
-                if number_format and len(tool.frame):
-                    target.range((first, c), (len(grid), c)).number_format = number_format
         for name, cells in self._pending.items():
             target = sheets[name]
             for first_row, first_col, last_row, last_col in rectangles(cells):
@@ -212,11 +217,19 @@ class XlwingsStore(GridStore):
             for number_format, cells in by_format.items():
                 for first_row, first_col, last_row, last_col in rectangles(cells):
                     target.range((first_row, first_col), (last_row, last_col)).number_format = number_format
-        changed = len(self._pending) + len(self._replaced)
-        self._pending, self._formats, self._created, self._replaced = {}, {}, [], {}
-        if not changed:
-            return f"Nothing in {self.label} needed changing."
-        return f"Updated {self.label} in Excel. Save the workbook to keep the changes."
+        for name, tool in self._replaced.items():
+            target = sheets[name]
+            target.clear_contents()
+            grid = tool_sheet_grid(tool)
+            width = max(len(r) for r in grid)
+            block = [[to_excel(v) for v in r] + [None] * (width - len(r)) for r in grid]
+            target.range((1, 1), (len(block), width)).value = block
+            self.write_calls += 1
+            first = len(grid) - len(tool.frame) + 1
+            for c, column in enumerate(tool.frame.columns, start=1):
+                number_format = tool.number_formats.get(column)
+                if number_format and len(tool.frame):
+                    target.range((first, c), (len(grid), c)).number_format = number_format
 
 
 def tool_sheet_grid(sheet: ToolSheet) -> list[list[object]]:

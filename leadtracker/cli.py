@@ -261,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("leadtracker: stopped; nothing was saved.", file=sys.stderr)
+        print("leadtracker: stopped before saving; the workbook was not changed. Emails already sent with --send "
+              "are in the outbound log beside it, and the next run records them.", file=sys.stderr)
         return 130
 
 

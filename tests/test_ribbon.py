@@ -238,3 +238,17 @@ def test_every_button_maps_to_a_command_that_exists():
             assert button.command is None
             continue
         assert callable(ribbon.resolve(button.command)), button.id
+
+
+def test_excel_refusing_writes_part_way_says_the_workbook_is_partly_updated(demo):
+    book = book_from_xlsx(demo)
+    today_before = book.sheets["Today"].table()
+    assert today_before  # what Today showed before
+    book.fail_after_writes = 1  # the first block lands, then Excel is busy
+    message = ribbon.on_click("refresh", book=book, today=TODAY)
+    assert "partly updated" in message and "run Refresh again" in message
+    assert "Nothing was changed" not in message
+    assert book.app.alerts[0]["mode"] == "critical" and len(book.value_writes) == 1
+    # the leads' own cells went first; Today was not cleared before Excel stopped
+    assert book.value_writes[0][0] == "Leads"
+    assert book.sheets["Today"].table() == today_before

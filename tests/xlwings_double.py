@@ -115,6 +115,9 @@ class Range(_Strict):
         width = len(data[0])
         if any(len(line) != width for line in data):
             raise ValueError("xlwings writes rectangular 2-D lists; rows of different lengths were given")
+        book = self._sheet._book
+        if book.fail_after_writes is not None and len(book.value_writes) >= book.fail_after_writes:
+            raise RuntimeError("Call was rejected by callee.")  # what Excel says over COM when it is busy
         (r1, c1), (r2, c2) = self._first, self._last
         if (r2, c2) != (r1, c1) and (r2 - r1 + 1, c2 - c1 + 1) != (len(data), width):
             raise ValueError(f"{len(data)}x{width} values do not fit the range {self._first}:{self._last}")
@@ -229,6 +232,7 @@ class Book(_Strict):
         self._name = name
         self._fullname = fullname or name
         self.value_writes: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+        self.fail_after_writes: int | None = None  # Excel refuses every value write after this many
         self._sheets = Sheets(self)
         for sheet_name, rows in sheets.items():
             self._sheets._items.append(Sheet(self, sheet_name, rows))
@@ -251,7 +255,7 @@ class Book(_Strict):
         return self._app
 
 
-TEST_HELPERS = {"table", "value_writes", "alerts", "status_history"}
+TEST_HELPERS = {"table", "value_writes", "fail_after_writes", "alerts", "status_history"}
 
 
 def surface() -> dict[str, set[str]]:
