@@ -210,7 +210,11 @@ def test_duplicate_ids_are_reported_on_both_rows_and_not_merged(refreshed):
     assert f"Lead ID 'DUP-1' is also on row {first}" in issues_of(refreshed, second)
     # each row keeps its own computed values: only the first has a sale date
     assert ws.cell(first, cols["Days to Sale"]).value == 20
-    assert ws.cell(second, cols["Days to Sale"]).value != 20  # estimated from its notice date, not DUP-1's sale
+    # the second has only the Notice Date: Florida's estimate counts from the first missed payment (Fannie Mae's
+    # 810 days), which it lacks, so its sale cannot be estimated; it does not borrow the first row's sale date
+    assert ws.cell(second, cols["Days to Sale"]).value is None
+    assert ws.cell(second, cols["Timeline Note"]).value.startswith(
+        "Florida: no sale date can be estimated from the dates on file.")
     assert ws.cell(first, cols["Lead ID"]).value == ws.cell(second, cols["Lead ID"]).value == "DUP-1"
     number, text = [2 + i for i, lead in enumerate(ids) if lead in (1001, "1001")]
     assert f"Lead ID '1001' is also on row {text}" in issues_of(refreshed, number)

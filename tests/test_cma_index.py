@@ -37,7 +37,7 @@ def test_a_comp_moves_by_the_index_from_its_sale_date_to_the_as_of_date():
     markets = Markets(np.array([0]), pd.DataFrame([row]), (None,), (_index(),))
     pairs = pd.DataFrame({"s": [0], "c": [0], "dist": [0.1], "D": [0.1], "months": [0.0], "listing": [False]})
     line = adjust(pairs, subjects([{}]), usable([comp(400_000, dt.date(2026, 9, 30))]), markets).iloc[0]
-    expected = 400_000 * (math.exp(0.01 * 45 / 30.4375 + 0.01) - 1)  # 400,000 x (e^0.024784 - 1) = 10,038.00
+    expected = 400_000 * (math.exp(0.01 * 45 / 30.4375 + 0.01) - 1)  # 400,000 x (e^0.024784 - 1) = 10,037.63
     assert line["adj_time"] == pytest.approx(expected, abs=0.01)
     assert line["adj_time"] == pytest.approx(10_037.63, abs=0.01)
     assert line["adjusted"] == pytest.approx(400_000 + expected, abs=0.01)

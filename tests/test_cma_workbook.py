@@ -126,8 +126,11 @@ def test_a_lead_without_coordinates_says_so_and_gets_no_invented_number(refreshe
 
 def test_a_lead_without_sq_ft_is_valued_and_says_what_was_not_adjusted(refreshed):
     path, _ = refreshed
-    lead = {r["Lead ID"]: r for r in _records(path, "Leads")}["L-6"]
-    assert lead["CMA Mid"] is not None
+    leads = {r["Lead ID"]: r for r in _records(path, "Leads")}
+    lead, same_home_with_size = leads["L-6"], leads["L-2"]  # L-6 is L-2 with its Sq Ft left blank
+    assert lead["CMA Low"] < lead["CMA Mid"] < lead["CMA High"]
+    width = (lead["CMA High"] - lead["CMA Low"]) / lead["CMA Mid"]
+    assert width > (same_home_with_size["CMA High"] - same_home_with_size["CMA Low"]) / same_home_with_size["CMA Mid"]
     assert "CMA: Sq Ft blank, so comps were not adjusted for it and the range is wider" in lead["Data Issues"]
 
 

@@ -195,19 +195,23 @@ def test_stale_estimate_is_left_blank_with_a_reason():
 
 # --- Bad input: a Data Issues entry and blank cells, never a crash -------------------------------------------
 
-@pytest.mark.parametrize("row, words", [
-    ({"State": None, "Default Date": "2025-06-01", "Sale Date": "2026-03-03"}, "need the property's State"),
-    ({"State": "ZZ", "Default Date": "2025-06-01"}, "need the property's State"),
-    ({"State": "CA"}, "need at least one of Default Date"),
+@pytest.mark.parametrize("row, words, note", [
+    ({"State": None, "Default Date": "2025-06-01", "Sale Date": "2026-03-03"}, "need the property's State",
+     "No deadlines: the State is missing or not a US state (see Data Issues)."),
+    ({"State": "ZZ", "Default Date": "2025-06-01"}, "need the property's State",
+     "No deadlines: the State is missing or not a US state (see Data Issues)."),
+    ({"State": "CA"}, "need at least one of Default Date",
+     "No deadlines: no Default, Notice, Filing or Sale Date on file."),
     ({"State": "NY", "Default Date": "2026-01-01", "Sale Date": "2025-01-01"},
-     "Sale Date Wed Jan 1, 2025 is before the Default Date"),
+     "Sale Date Wed Jan 1, 2025 is before the Default Date",
+     "No deadlines: the Sale Date is before the Default Date (see Data Issues)."),
 ])
-def test_bad_inputs_give_an_issue_and_blank_state_deadlines(row, words):
+def test_bad_inputs_give_an_issue_and_blank_state_deadlines(row, words, note):
     out = one(**row)
     assert words in out["_deadline_issue"]
     for column in ("Earliest Filing", "Est. Sale Date", "Cure Deadline", "Redemption Ends", "Days to Sale"):
         assert pd.isna(out[column]), column
-    assert isinstance(out["Timeline Note"], str) and out["Timeline Note"]
+    assert out["Timeline Note"] == note
 
 
 def test_good_rows_have_no_issue():
@@ -275,7 +279,13 @@ def test_timeline_table_for_a_maryland_lead():
     assert not by_stage["Estimate"].any()
     dated = table["Date"].dropna()
     assert dated.is_monotonic_increasing
-    assert all(isinstance(s, str) and s for s in table["Source"])
+    sources = dict(zip(table["Stage"], table["Source"]))
+    assert "12 CFR 1024.41(g)" in sources["Loss-mitigation deadline"]
+    assert "Md." in sources["Last day to cure"] and "7-105" in sources["Last day to cure"]
+    assert sources["Servicer contact"] == "12 CFR 1024.39 (Regulation X)"
+    assert sources["Earliest first filing"] == "12 CFR 1024.41(f) (Regulation X)"
+    assert sources["First missed payment"] == sources["Foreclosure sale"] == "Lead record"  # the agent's dates
+    assert "Maryland" in sources["Redemption after the sale"]
 
 
 def test_timeline_table_marks_estimates_in_words_too():

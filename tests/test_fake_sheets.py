@@ -9,6 +9,7 @@ import datetime as dt
 import gspread
 import pytest
 import requests
+from google.auth.exceptions import RefreshError
 from google.oauth2.service_account import Credentials
 
 from fake_sheets import SERVICE_ACCOUNT, FakeSheets, redirect_session, service_account_file
@@ -118,7 +119,7 @@ def test_a_forged_key_gets_no_token(fake, tmp_path):
     try:
         creds = Credentials.from_service_account_file(str(path), scopes=[SCOPE])
         gc = gspread.Client(auth=creds, session=redirect_session(fake, creds))
-        with pytest.raises(Exception, match="invalid_grant"):
+        with pytest.raises(RefreshError, match="invalid_grant"):
             gc.open_by_key(fake.create("Any", editors=[SERVICE_ACCOUNT]))
     finally:
         service_account_file(fake, tmp_path)  # put the real public key back for other tests

@@ -14,6 +14,7 @@ import gsheet_helpers as gh
 from builders import TODAY, lead
 from fake_sheets import SERVICE_ACCOUNT, FakeSheets, service_account_file
 from leadtracker.cli import main
+from leadtracker.errors import UsageError
 from sync.gsheet_watch import parse_duration, watch
 
 
@@ -154,7 +155,7 @@ def test_import_into_a_google_sheet_from_the_command_line(fake, env, tmp_path, c
 def test_parse_duration():
     assert parse_duration("5m") == 300 and parse_duration("90s") == 90 and parse_duration("1h") == 3600
     assert parse_duration("2m30s") == 150 and parse_duration("45") == 45
-    with pytest.raises(Exception, match="not a duration"):
+    with pytest.raises(UsageError, match="not a duration"):
         parse_duration("soon")
 
 

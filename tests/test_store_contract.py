@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from leadtracker.errors import SheetError
 from leadtracker.schema import ACTIVITY_COLUMNS, Column, LEAD_COLUMNS
 from leadtracker.store import CellFill, CellUpdate, ChartSpec, MemoryStore, ToolSheet
 from leadtracker.xlsx_store import XlsxStore
@@ -299,5 +300,5 @@ def test_update_cells_by_lead_id_only_where_the_cell_still_holds_what_was_read(c
 
 def test_update_cells_needs_the_key_column(case, tmp_path):
     store = case.make(tmp_path)
-    with pytest.raises(Exception, match="Lead ID"):
+    with pytest.raises(SheetError, match="Lead ID"):
         store.update_cells("Notes", (Column("anything"),), "Lead ID", [CellUpdate("L-1", "anything", None, 1)])

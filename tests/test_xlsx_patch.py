@@ -14,6 +14,7 @@ from openpyxl.drawing.image import Image
 
 from leadtracker import schema
 from leadtracker.cli import main
+from leadtracker.errors import WorkbookLockedError
 from leadtracker.importers.command import import_into_workbook, run_import
 from leadtracker.store import CellUpdate
 from leadtracker.xlsx_patch import PatchingXlsxStore
@@ -122,7 +123,7 @@ def test_dry_run_reads_an_open_workbook_and_saves_nothing(tmp_path):
     before = path.read_bytes()
     report = import_into_workbook(path, FIXTURES / "county_export_bom.csv", now=NOW, dry_run=True)
     assert report.added == 2 and path.read_bytes() == before
-    with pytest.raises(Exception, match="open in Excel or LibreOffice"):
+    with pytest.raises(WorkbookLockedError, match="open in Excel or LibreOffice"):
         import_into_workbook(path, FIXTURES / "county_export_bom.csv", now=NOW)
     lock.unlink()
 

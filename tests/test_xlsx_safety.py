@@ -52,6 +52,16 @@ def refresh(path: Path, capsys, *extra: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76"  # comma, double quote, UTF-8
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
 def leftovers(folder: Path) -> list[str]:
     """Temp files a save could leave behind."""
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".~leadtracker") or p.suffix == ".tmp")
@@ -357,7 +367,8 @@ def test_table_on_leads_grows_over_added_computed_columns_only(tmp_path, capsys)
     assert [c.name for c in t.tableColumns] == headers
     assert t.tableStyleInfo.name == "TableStyleLight9"
     assert [ws.cell(r, 5).value for r in (2, 3)] == ["keep me", "and me"]
-    soffice_convert(path, "csv", tmp_path)
+    exported = _csv_rows(soffice_convert(path, CSV_UTF8, tmp_path))  # LibreOffice reads the same table
+    assert exported[0][:5] == headers[:5] and [row[4] for row in exported[1:3]] == ["keep me", "and me"]
 
 
 def test_formula_inputs_keep_their_calculated_values(tmp_path, capsys):
@@ -604,7 +615,10 @@ def test_macros_mean_write_a_refreshed_copy(tmp_path, capsys):
     with zipfile.ZipFile(copy) as archive:  # a plain .xlsx that Excel will open under that extension
         types = archive.read("[Content_Types].xml").decode("utf-8")
         assert "macroEnabled" not in types
-    soffice_convert(copy, "csv", tmp_path)
+    exported = _csv_rows(soffice_convert(copy, CSV_UTF8, tmp_path))  # LibreOffice opens the copy, leads intact
+    leads = openpyxl.load_workbook(copy)["Leads"]
+    assert exported[0][:3] == [leads.cell(1, c).value for c in (1, 2, 3)]
+    assert [row[1] for row in exported[1:3]] == [leads.cell(r, 2).value for r in (2, 3)]
 
 
 SPARKLINES = ('<extLst><ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}" '
