@@ -121,9 +121,19 @@ def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Data
     return reasons
 
 
+def _flag_records(activity: pd.DataFrame) -> pd.Series:
+    """Opted Out rows the tool logged because a Do-Not box was ticked (Source "contact-rules"): a record of the box,
+    not the homeowner's request, so unticking the box opens the channel again. The homeowner's own opt-outs (a
+    quick-log entry, an unsubscribe, a STOP reply) are other rows and stay for good."""
+    if "_flag_record" not in activity.columns:
+        return pd.Series(False, index=activity.index)
+    return activity["_flag_record"].fillna(False).astype(bool)
+
+
 def _opted_out_since(leads: pd.DataFrame, activity: pd.DataFrame, channel: str) -> pd.Series:
     """"opted out on 2026-11-20" (the first Opted Out row on `channel` or on no channel), or "" per lead."""
-    rows = activity[activity["Outcome"].eq(OPTED_OUT) & (activity["Channel"].eq(channel) | activity["Channel"].isna())]
+    rows = activity[activity["Outcome"].eq(OPTED_OUT) & (activity["Channel"].eq(channel) | activity["Channel"].isna())
+                    & ~_flag_records(activity)]
     if rows.empty:
         return pd.Series("", index=leads.index, dtype=object)
     first = leads["_key"].map(rows.groupby("_key")["_ts"].min())

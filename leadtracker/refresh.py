@@ -22,6 +22,7 @@ from . import schema
 from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, channel_availability, classify_activity,
                       compute_cadence)
 from .compliance import Moment, Timing, allowed_text, call_outside_hours, lasting_blocks, rules_text, timing
+from .contact_audit import SOURCE as AUDIT_SOURCE
 from .contact_audit import audit_rows, known_audit_ids, ledger_opt_outs, new_row_opt_outs
 from .dashboard import build_dashboard
 from .cma_refresh import lead_cma
@@ -178,7 +179,9 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
                                                                             list[str]]:
     """Ledger rows usable by the engine, problems as (lead key, message), and workbook-level messages."""
     empty = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "_ts" else object)
-                          for c in ("_key", "_ts", "Step", "Channel", "Direction", "Outcome", "Activity ID")})
+                          for c in ("_key", "_ts", "Step", "Channel", "Direction", "Outcome", "Activity ID", "Note",
+                                    "Ref")})
+    empty["_flag_record"] = pd.Series(dtype=bool)
     if data is None or data.rows.empty:
         return classify_activity(empty), [], []
     raw = data.canonical(ACTIVITY_COLUMNS)
@@ -189,10 +192,20 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
     stamps = parse_dates(raw["Timestamp"], "Timestamp", keep_time=True)
     outcome = _choice(raw["Outcome"], "Outcome", _OUTCOME_BY_FOLD, keep_unknown=False)
     channel = _choice(raw["Channel"], "Channel", _CHANNEL_BY_FOLD, keep_unknown=True)
+    wrong_number = outcome.eq("Wrong Number")
+    opted_out = outcome.eq("Opted Out")
+    flag_record = pd.Series(False, index=raw.index)
+    if opted_out.any():  # an opt-out the tool logged because a Do-Not box is ticked: the box decides, not the row
+        rows = opted_out.index[opted_out]
+        flag_record[rows] = raw.loc[rows, "Source"].astype(object).eq(AUDIT_SOURCE).to_numpy(dtype=bool)
     frame = pd.DataFrame({
         "_key": keys, "_ts": stamps.values, "Step": parse_column(ValueType.TEXT, raw["Step"], "Step").values,
         "Channel": channel, "Direction": parse_column(ValueType.TEXT, raw["Direction"], "Direction").values,
         "Outcome": outcome,
+        # the number a Wrong Number names, if any (Ref or Note); only those rows carry them (ledgers run long)
+        "Note": raw["Note"].astype(object).where(wrong_number, None).values,
+        "Ref": raw["Ref"].astype(object).where(wrong_number, None).values,
+        "_flag_record": flag_record.values,
     }, index=raw.index)
     problems: list[tuple[str, str]] = []
     bad_time = frame["_ts"].isna() & has_key

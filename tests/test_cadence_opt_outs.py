@@ -159,3 +159,33 @@ def test_the_number_a_wrong_number_row_names_is_the_one_closed(logged, phone, ca
     reasons = channel_availability(leads, activity)
     assert reasons.at[0, PHONE] == phone
     assert reasons.at[0, "Call"] == call
+
+
+@pytest.mark.parametrize("logged, contact", [
+    ({"Ref": PHONE_2}, PHONE_1),  # the row names Phone 2: Phone is still the one to dial
+    ({"Note": "wrong number, reached 813.555.0142 instead"}, PHONE_2),  # names Phone: Today moves to Phone 2
+    ({}, PHONE_2),  # names none: the number shown (Phone) is closed
+], ids=["ref names phone 2", "note names phone", "names none"])
+def test_a_refresh_reads_the_number_a_wrong_number_row_names(logged, contact):
+    """Through a whole refresh: the ledger carries Ref and Note of Wrong Number rows to the rule above."""
+    result = computed([lead("L-1", **{"Phone 2": PHONE_2})], D2_DUE + [wrong(hour=8, **logged)])
+    assert today_rows(result) == [{"Lead ID": "L-1", "Channel": "Call", "Contact": contact}]
+
+
+def test_unticking_do_not_call_opens_calls_again_but_texts_wait_for_a_new_consent():
+    """A ticked Do Not Call is logged once as an Opted Out row (Source contact-rules): a record of the box, so
+    unticking the box opens calls again. The homeowner's own "stop calling" (a logged Opted Out) stays for good.
+    Texts stay closed until a Text Consent given after the box was ticked (texts are calls under the TCPA)."""
+    from leadtracker.contact_audit import SOURCE
+
+    ticked = dict(touch("L-1", None, days_ago(2, 9), "Opted Out", "Call"), Source=SOURCE,
+                  Note="Do Not Call is marked on the Leads sheet")
+    result = computed([lead("L-1")], [CONSENT] + D2_DUE + [ticked])
+    row = row_of(result, "L-1")
+    assert row["Next Channel"] == "Call"
+    assert row["Contact Rules"] == ("Call 8 AM–8 PM ET · OK: Email, Letter · Not: Text (opted out of texts)")
+    assert today_rows(result) == [{"Lead ID": "L-1", "Channel": "Call", "Contact": PHONE_1}]
+    # the homeowner's own request, logged by the agent, is not undone by any box
+    asked = dict(ticked, Source="quick-log", Note="please stop calling")
+    row = row_of(computed([lead("L-1")], [CONSENT] + D2_DUE + [asked]), "L-1")
+    assert "Call (opted out on 2026-11-27)" in row["Contact Rules"]
