@@ -110,6 +110,22 @@ def test_an_opted_out_address_is_never_emailed_on_any_lead(tmp_path):
         "L-2": "email not allowed: same@example.com unsubscribed on lead L-1"}
 
 
+def test_a_ticked_box_record_does_not_outlive_the_box_but_a_homeowner_opt_out_does(tmp_path):
+    from leadtracker.contact_audit import SOURCE
+
+    leads = [base_lead("L-1", "Alden Fairbrook", Email="same@example.com"),  # box unticked since
+             base_lead("L-2", "Briony Wexford", Email="same@example.com"),
+             base_lead("L-3", "Corwin Yardley", Email="told@example.com"),
+             base_lead("L-4", "Delphine Ashcombe", Email="told@example.com")]
+    box = {**touch("L-1", None, 3, "Email", "Opted Out", "Inbound"), "Source": SOURCE}
+    said = touch("L-3", None, 3, None, "Opted Out", "Inbound")  # no channel: every channel, email too
+    store = workbook(leads, [box, said])
+    report = run_emails(store, tmp_path / "w.xlsx", tmp_path / "out", today=TODAY, refresh=False)
+    assert sorted(_drafted(report)) == [("2026-11-29_L-1_D1_d1_intro.eml", "same@example.com"),
+                                        ("2026-11-29_L-2_D1_d1_intro.eml", "same@example.com")]
+    assert _reasons(report)["L-4"] == "email not allowed: told@example.com opted out on lead L-3"
+
+
 def test_a_refused_address_is_not_tried_again_for_another_lead_in_the_same_run(tmp_path):
     leads = [base_lead("L-1", "Alden Fairbrook", Email="perrin@bounce.example.com"),
              base_lead("L-2", "Briony Wexford", Email="perrin@bounce.example.com"),

@@ -4,7 +4,8 @@ An opt-out belongs to the address, not to the lead row: CAN-SPAM forbids any fur
 who asked not to get it (15 U.S.C. 7704(a)(4)), and DESIGN §8 says an opted-out address is never emailed again. Two
 lead rows often share one address (the same owners on two properties, a re-imported list), so the run collects,
 from the whole workbook: leads marked Do Not Email, and the Activity rows that close an address on the Email channel
-(Unsubscribed, which sync-email also writes for a spam complaint; Opted Out; Bounced). An address is compared in
+(Unsubscribed, which sync-email also writes for a spam complaint; Opted Out, except the record the tool logs for a
+ticked box; Bounced). An address is compared in
 sync's form (sync.email_logs.events.address_key: lower case, +tag dropped).
 """
 
@@ -16,10 +17,9 @@ import pandas as pd
 
 from .text import clean
 
-# Activity outcome -> the words for it; a row counts on the Email channel, or with no channel for outcomes that only
-# email has (cadence.OUTCOME_CHANNEL gives Unsubscribed and Bounced to Email when the agent did not say).
+# Activity outcome -> the words for it; a row counts on the Email channel or on no channel (as cadence reads them:
+# Unsubscribed and Bounced are email's, an Opted Out with no channel closes every channel).
 CLOSING = {"Unsubscribed": "unsubscribed", "Opted Out": "opted out", "Bounced": "bounced"}
-EMAIL_ONLY = ("Unsubscribed", "Bounced")
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,10 @@ def closed_addresses(leads: pd.DataFrame, activity: pd.DataFrame) -> dict[str, C
                 out.setdefault(key, Closed(key, clean(lead_id), "is marked Do Not Email"))
     if not activity.empty:
         outcome = activity["Outcome"]
-        channel = activity["Channel"]
-        on_email = channel.eq("Email") | (channel.isna() & outcome.isin(EMAIL_ONLY))
-        rows = activity[outcome.isin(list(CLOSING)) & on_email].sort_values("_ts", kind="stable")
+        on_email = activity["Channel"].eq("Email") | activity["Channel"].isna()  # no channel: every channel
+        # an Opted Out row the tool logged for a ticked Do Not Email box is the box's record: the box decides (above)
+        box = activity["_flag_record"].fillna(False).astype(bool) if "_flag_record" in activity.columns else False
+        rows = activity[outcome.isin(list(CLOSING)) & on_email & ~box].sort_values("_ts", kind="stable")
         for key, what in zip(rows["_key"], rows["Outcome"]):
             for address in addresses.get(key, ()):
                 out.setdefault(address, Closed(address, clean(key), CLOSING[what]))
