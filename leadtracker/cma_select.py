@@ -98,6 +98,16 @@ NUMERIC = ("beds", "baths", "gla", "lot", "yb", "eff_yb", "garage", "quality", "
 OPTIONAL = ("eff_yb",)  # facts a frame built by hand may lack
 
 
+def export_date(C: Arrays) -> np.datetime64:
+    """The day the comps were exported, taken as the latest sale, pending or list date they hold. A listing is as
+    the export shows it (price, status, days on market), so it serves only subjects valued on or after that day: a
+    subject valued in the past (the range calibration's recent sales, `cma --as-of` a past date) would otherwise
+    see a later market."""
+    dates = np.concatenate([C.date, C.pend, C.listed])
+    dates = dates[~np.isnat(dates)]
+    return dates.max() if dates.size else np.datetime64("NaT", "ns")
+
+
 @dataclass(frozen=True)
 class Selection:
     pairs: pd.DataFrame     # s, c, dist (mi, NaN when matched by ZIP), D, months, listing: the chosen comps
@@ -115,6 +125,7 @@ def select_comps(subjects: pd.DataFrame, comps: pd.DataFrame, params: SelectPara
     C = Arrays(comps, NUMERIC + ("date", "pend", "listed", "type", "area", "zip", "parcel", "address", "status"))
     C.sold = C.status == SOLD
     C.listing = (C.status == ACTIVE) | (C.status == PENDING)
+    C.export = export_date(C)
     C.xyz = unit_xyz(np.nan_to_num(C.lat), np.nan_to_num(C.lon))
     S.addr_key, C.addr_key = _fold(S.address), _fold(C.address)
     C.has_xy = ~np.isnan(C.lat) & ~np.isnan(C.lon)
@@ -148,7 +159,7 @@ def _window(C: Arrays, subject_type: object, first_as_of: np.datetime64, last_as
     """Comps that could serve some subject of a group: same type, sold in the window or listed."""
     start = first_as_of - np.timedelta64(int(months * DAYS_PER_MONTH) + 1, "D")
     sold = C.sold & (C.date >= start) & (C.date < last_as_of)
-    listing = C.listing & ~(C.listed >= last_as_of)
+    listing = C.listing & ~(C.listed >= last_as_of) & ~(last_as_of < C.export)
     keep = sold | listing
     if subject_type is not None and not (isinstance(subject_type, float) and np.isnan(subject_type)):
         keep &= C.type == subject_type
@@ -238,7 +249,7 @@ def _eligible(s: np.ndarray, c: np.ndarray, S: Arrays, C: Arrays, params: Select
     as_of = S.as_of[s]
     age = months_between(as_of, C.date[c])
     sold_ok = C.sold[c] & (C.date[c] < as_of) & (age <= months)
-    listing_ok = C.listing[c] & ~(C.listed[c] >= as_of)
+    listing_ok = C.listing[c] & ~(C.listed[c] >= as_of) & ~(as_of < C.export)
     ok = sold_ok | listing_ok
     gla_gap = np.abs(np.log(C.gla[c] / S.gla[s]))
     ok &= ~(gla_gap > params.gla_log_limit)

@@ -336,3 +336,17 @@ def test_trend_windows_with_too_few_sales_stay_blank():
 def test_positions_helper_is_in_miles():
     lat, lon = at(1.0, 0.0)
     assert (lat - 27.95) * 69.0 == pytest.approx(1.0)
+
+
+def test_a_listing_serves_only_subjects_valued_on_or_after_the_export():
+    """Listings are as the export shows them (the latest date the comps hold, here a sale on 2026-10-01). A home
+    valued as of an earlier day, like the recent sales the range is calibrated on, must not see them."""
+    sold = _sold_with_list_prices()  # three sales on 2026-10-01: the export is from that day or later
+    active = comp(None, None, north=0.05, status="Active", **{"List Price": 500_000, "Days on Market": 10})
+    earlier = [comp(380_000, dt.date(2026, 8, 1), north=0.1 + 0.01 * i, **{"List Price": 400_000})
+               for i in range(3)]
+    past = run_cma(subjects([{}], as_of=dt.date(2026, 9, 15)), usable(earlier + sold + [active]), CmaParams())
+    assert not past.lines["listing"].any()  # valued on 2026-09-15: the listing is a later market
+    assert past.values.iloc[0]["n_sold"] == 3
+    now = run_cma(subjects([{}], as_of=dt.date(2026, 11, 29)), usable(earlier + sold + [active]), CmaParams())
+    assert now.lines["listing"].sum() == 1  # valued after the export: the listing is today's market
