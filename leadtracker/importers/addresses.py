@@ -2,8 +2,9 @@
 
 The match key is what makes "123 North Main Street Apt 4", "123 N. MAIN ST #4" and "123 n main st, unit 4" the
 same house: the street part's words in USPS Publication 28 abbreviations (Street -> ST, North -> N, First -> 1ST),
-upper case, no punctuation, and the unit's identifier alone (Apt 4 = Unit 4 = #4 = # 04). The same lead is the same
-key in the same ZIP (or, without a ZIP, the same city and state). usaddress (a trained parser of US addresses)
+upper case, no punctuation, and the unit's identifier alone (Apt 4 = Unit 4 = #4 = # 04; Apt 4B = #4-B). The same
+lead is the same key in the same ZIP (or, without a ZIP, the same place_key: city and state, "St. Petersburg" =
+"ST PETERSBURG"). usaddress (a trained parser of US addresses)
 finds the unit and splits a one-line address ("12 Oak St, Tampa, FL 33602") into street, city, state and ZIP; an
 address it cannot label falls back to the same word rules on the raw text, so keys agree either way.
 """
@@ -11,6 +12,7 @@ address it cannot label falls back to the same word rules on the raw text, so ke
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,6 +68,8 @@ UNIT_LABELS = ("OccupancyType", "OccupancyIdentifier", "SubaddressType", "Subadd
 PLACE_LABELS = ("PlaceName", "StateName", "ZipCode", "CountryName")
 _PUNCT = re.compile(r"[.,;:'\"()]")
 _HASH = re.compile(r"#\s*")
+_UNIT_SPLIT = re.compile(r"[-\s]+")
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -146,9 +150,23 @@ def _street_key(words: list[str]) -> str:
 
 
 def _unit_key(words: list[str]) -> str:
-    ids = [_PUNCT.sub("", _HASH.sub("", w)).upper() for w in words]
-    ids = [w for w in ids if w and w not in UNIT_WORDS]
-    return " ".join(w.lstrip("0") or "0" for w in ids)
+    """The unit's identifiers, one per designator ("Bldg 2 Apt 4" -> "2 4"). Inside one identifier a hyphen or
+    space is only how it was typed where it sits next to a letter (4-B = 4 B = 4B, B-04 = B4), but between two
+    numbers it separates them: "1-2" (building 1, unit 2) = "1 2", never unit "12". Leading zeros go (# 04 = 4)."""
+    groups: list[list[str]] = [[]]
+    for word in words:
+        bare = _PUNCT.sub("", _HASH.sub("", word)).upper()
+        if not bare or bare in UNIT_WORDS:
+            groups.append([])
+        else:
+            groups[-1].extend(p for p in _UNIT_SPLIT.split(bare) if p)
+    ids = []
+    for parts in (g for g in groups if g):
+        joined = parts[0]
+        for part in parts[1:]:
+            joined += " " + part if joined[-1].isdigit() and part[0].isdigit() else part
+        ids.append(joined)
+    return _LEADING_ZEROS.sub("", " ".join(ids))
 
 
 def _show(text: str) -> str:
@@ -167,6 +185,25 @@ def _show(text: str) -> str:
         else:
             words.append("-".join(p.capitalize() for p in word.lower().split("-")))
     return " ".join(words)
+
+
+# Common shortenings in US place names, folded the same way on the sheet and in the list ("St. Petersburg" =
+# "SAINT PETERSBURG", "Ft Myers" = "Fort Myers", "N Miami Beach" = "North Miami Beach")
+# ("PT" is left alone: it is Port in one town and Point in another)
+PLACE_WORDS = {"SAINT": "ST", "SAINTE": "STE", "FORT": "FT", "MOUNT": "MT",
+               **{k: v for k, v in DIRECTIONS.items() if len(k) > 2}}
+
+
+def place_key(city: object, state: object) -> str | None:
+    """The match key of a town: "CITY|ST" with the city's accents, punctuation and spaces folded and its common
+    shortenings applied ("St. Petersburg", "ST PETERSBURG", "Saint Petersburg" -> "STPETERSBURG|FL"); None without
+    both a city and a state. One function for the sheet's leads and the imported list, so both sides agree."""
+    if not isinstance(city, str) or not city.strip() or state is None or not str(state).strip():
+        return None
+    plain = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode("ascii").upper()
+    words = re.sub(r"[^A-Z0-9]+", " ", plain.replace("'", "")).split()
+    folded = "".join(PLACE_WORDS.get(w, w) for w in words)
+    return f"{folded or city.strip().upper()}|{str(state).strip().upper()}"
 
 
 def title_place(text: object) -> object:

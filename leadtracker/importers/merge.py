@@ -1,7 +1,7 @@
 """Dedupe and merge: which imported houses are new, and what changes on the leads already in the workbook.
 
 The same lead is the same normalised street address and unit in the same ZIP (without a ZIP on either side: the
-same city and state). A house already on the sheet:
+same city and state, spelled either way: addresses.place_key). A house already on the sheet:
 - gets its blank cells filled from the list;
 - gets vendor-owned facts (fields.VENDOR_FACTS) updated when the cell still holds what the last import recorded
   for it, i.e. the agent has not changed it (ledger.py);
@@ -23,7 +23,7 @@ from ..schema import ACTIVITY_COLUMNS, ValueType
 from ..store import CellUpdate, key_text
 from ..values import parse_column, text_keys
 from . import ledger
-from .addresses import parse_address
+from .addresses import parse_address, place_key
 from .base import IMPORTABLE_NAMES
 from .contacts import checked_email, e164
 from .fields import NOTED_WHEN_KEPT, VENDOR_FACTS, column_type, comparable, noted_comparable, shown
@@ -91,8 +91,7 @@ def existing_keys(leads: pd.DataFrame, wanted: set[tuple[str | None, str]] | Non
             continue
         if wanted is not None:
             number = house_number(raw)
-            city = cities[i] if isinstance(cities[i], str) else None
-            place = f"{' '.join(city.split()).upper()}|{str(states[i]).upper()}" if city and states[i] else None
+            place = place_key(cities[i], states[i])
             if number is not None and zips[i] and place and (number, zips[i]) not in wanted and (
                     number, place) not in wanted:
                 continue
@@ -108,9 +107,9 @@ def existing_keys(leads: pd.DataFrame, wanted: set[tuple[str | None, str]] | Non
         state = states[i] or address.state
         if zip5:
             by_zip.setdefault((address.key, zip5), []).append(row)
-        if city and state:
-            by_place.setdefault((address.key, f"{' '.join(city.split()).upper()}|{str(state).upper()}"),
-                                []).append(row)
+        place = place_key(city, state)
+        if place:
+            by_place.setdefault((address.key, place), []).append(row)
     return by_zip, by_place
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..schema import LEAD_COLUMN_BY_NAME, ValueType
 from ..values import PLACEHOLDERS, looks_like_formula, parse_column, show
-from .addresses import parse_address, title_place
+from .addresses import parse_address, place_key, title_place
 from .base import IMPORTABLE_NAMES
 from .contacts import pick_email, pick_phones
 from .names import MAX_NAME_LENGTH, split_owners
@@ -40,8 +40,8 @@ class Reject:
 @dataclass(frozen=True)
 class Prepared:
     """Lead rows ready to merge: Leads input columns as cell values, plus `_key` (street + unit), `_zip5`,
-    `_place` (CITY|ST), `_rows` (file rows merged into it), `_listed` (owner and address as the vendor wrote them),
-    `_warnings` (notes about values that were not used as given)."""
+    `_place` (addresses.place_key), `_rows` (file rows merged into it), `_listed` (owner and address as the vendor
+    wrote them), `_warnings` (notes about values that were not used as given)."""
 
     leads: pd.DataFrame
     rejects: list[Reject]
@@ -106,7 +106,7 @@ def prepare(extracted: pd.DataFrame, source_name: str, now: dt.datetime) -> Prep
     out["City"], out["State"], out["ZIP"] = city, state, zip5
     out["_key"] = [a.key if a is not None else None for a in parsed]
     out["_zip5"] = zip5
-    out["_place"] = [f"{(c or '').upper()}|{s or ''}" if c and s else None for c, s in zip(city, state)]
+    out["_place"] = [place_key(c, s) for c, s in zip(city, state)]
 
     # --- owners -------------------------------------------------------------------------------------------------
     owners, co_owners = [], []
