@@ -28,6 +28,7 @@ PHONE = "_phone"  # the reasons column with the number to call or text (a wrong 
 OPTED_OUT = "Opted Out"
 
 NOT_DELIVERED = frozenset({"Bounced", "Returned Mail", "Wrong Number"})
+UNDELIVERED = frozenset({"Bounced", "Returned Mail"})  # the message itself did not arrive: its step is not done
 SIGNALS = frozenset({"Opened", "Clicked", "Unsubscribed"})  # engagement or opt-out evidence, never a touch
 RECORDS = frozenset(RECORD_OUTCOMES)  # consents, opt-outs, Do Not Call checks: what the agent knew, never a touch
 ENGAGED = frozenset({"Replied", "Spoke", "Met"})
@@ -70,7 +71,51 @@ def classify_activity(activity: pd.DataFrame) -> pd.DataFrame:
         _attempt=~inbound & ~outcome.isin(SIGNALS | RECORDS),
         _completes=~inbound & ~outcome.isin(SIGNALS | NOT_DELIVERED | RECORDS),
     )
-    return flagged
+    return void_undelivered(flagged)
+
+
+def void_undelivered(activity: pd.DataFrame) -> pd.DataFrame:
+    """Clear `_completes` on the sends that bounced or came back (DESIGN §5: such a step did not reach them).
+
+    A Bounced / Returned Mail row undoes the lead's earlier-or-same-time completing rows that name the same step on
+    the same channel (the outcome's channel when the row has none); a failure naming no step undoes the sends with
+    the same Ref (the Message-ID email sync and the email sender write on both rows). Only the few leads with such a
+    row are looked at, so the usual ledger costs one `isin`.
+    """
+    failed = activity["Outcome"].isin(UNDELIVERED).to_numpy()
+    if not failed.any():
+        return activity
+    fails = activity.loc[failed, ["_key", "_ts", "Step", "Channel", "Outcome"]].dropna(subset=["_key"])
+    implied = fails["Outcome"].map(OUTCOME_CHANNEL)
+    fails = fails.assign(Channel=fails["Channel"].where(fails["Channel"].notna(), implied))
+    completes = activity["_completes"].to_numpy(dtype=bool)
+    candidates = np.flatnonzero(completes & activity["_key"].isin(fails["_key"].unique()).to_numpy())
+    if not len(candidates):
+        return activity
+    done = activity.iloc[candidates][["_key", "_ts", "Step", "Channel"]].assign(_at=candidates)
+    hits = [_later_failures(done, fails, ["_key", "Step", "Channel"])]
+    stepless = fails["Step"].isna().to_numpy()
+    if stepless.any() and "Ref" in activity.columns:
+        refs = activity["Ref"].to_numpy(dtype=object)
+        hits.append(_later_failures(done.assign(Ref=refs[candidates]),
+                                    fails[stepless].assign(Ref=refs[np.flatnonzero(failed)[stepless]]),
+                                    ["_key", "Ref"]))
+    voided = np.concatenate(hits)
+    if not len(voided):
+        return activity
+    completes = completes.copy()
+    completes[voided] = False
+    return activity.assign(_completes=completes)
+
+
+def _later_failures(done: pd.DataFrame, fails: pd.DataFrame, on: list[str]) -> np.ndarray:
+    """Positions (`_at`) of the completing rows undone by a failure with the same `on` values, logged then or later."""
+    fails = fails.dropna(subset=on)
+    done = done.dropna(subset=on) if len(fails) else done
+    if done.empty or fails.empty:
+        return np.empty(0, dtype=int)
+    pairs = done[on + ["_ts", "_at"]].merge(fails[on + ["_ts"]], on=on, suffixes=("", "_failed"))
+    return pairs.loc[pairs["_ts_failed"] >= pairs["_ts"], "_at"].to_numpy(dtype=int)
 
 
 def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
@@ -229,8 +274,9 @@ class _Ledger:
     """The usable ledger rows of known leads as numpy arrays in time order, with per-lead reductions."""
 
     def __init__(self, code: np.ndarray, day: np.ndarray, outcome: np.ndarray, step: np.ndarray,
-                 attempt: np.ndarray, completes: np.ndarray, leads: int) -> None:
+                 attempt: np.ndarray, completes: np.ndarray, leads: int, second: np.ndarray | None = None) -> None:
         self.code, self.day, self.attempt, self.completes, self.leads = code, day, attempt, completes, leads
+        self.second = day * 86400.0 if second is None else second  # the full timestamp, for same-day order
         self._outcome_codes, self._outcomes = pd.factorize(outcome, use_na_sentinel=True)
         self._step_codes, self._steps = pd.factorize(step, use_na_sentinel=True)
         self._positions = np.arange(len(code))
@@ -244,12 +290,13 @@ class _Ledger:
             order = np.argsort(stamps, kind="stable")
             rows, stamps = rows[order], stamps[order]
         day = stamps.astype("datetime64[D]").astype("int64").astype(float)
+        second = stamps.astype("datetime64[s]").astype("int64").astype(float)
 
         def column(name: str, dtype: object) -> np.ndarray:
             return activity[name].to_numpy(dtype=dtype)[rows]
 
         return cls(codes[rows], day, column("Outcome", object), column("Step", object),
-                   column("_attempt", bool), column("_completes", bool), len(uniques))
+                   column("_attempt", bool), column("_completes", bool), len(uniques), second)
 
     def outcome_in(self, outcomes) -> np.ndarray:
         wanted = [i for i, value in enumerate(self._outcomes) if value in outcomes]
@@ -266,6 +313,8 @@ class _Ledger:
             return np.bincount(code, minlength=self.leads)
         if how == "last":
             return _pick(self.day, self._last_position(rows), np.nan)
+        if how == "last second":  # the latest row's full timestamp, in seconds
+            return _pick(self.second, self._last_position(rows), np.nan)
         out = np.full(self.leads, np.inf if how == "min" else -np.inf)
         (np.minimum if how == "min" else np.maximum).at(out, code, self.day[rows])
         out[np.isinf(out)] = np.nan
@@ -329,7 +378,10 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     major_outcome = per_lead(ledger.last_outcome(major), None)
     major_day = per_lead(ledger.reduce(major, "last"))
     engaged_day = per_lead(ledger.reduce(ledger.outcome_in(ENGAGED), "max"))
-    reengage_day = per_lead(ledger.reduce(completes & ledger.step_is(plan.reengage.code), "max"))
+    # a pause and what ends it can fall on one day, so they are ordered by their full timestamps
+    major_second = per_lead(ledger.reduce(major, "last second"))
+    engaged_second = per_lead(ledger.reduce(ledger.outcome_in(ENGAGED), "last second"))
+    reengage_second = per_lead(ledger.reduce(completes & ledger.step_is(plan.reengage.code), "last second"))
     nurture_count = per_lead(ledger.reduce(completes & ledger.step_is(plan.nurture.code), "size"), 0).astype(int)
 
     available = leads[[REASON_PREFIX + c for c in CHANNEL_ORDER]].eq("")
@@ -357,8 +409,8 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     # --- pause and re-engagement ---
     major_arr = major_outcome
     paused = np.isin(major_arr, list(PAUSING))
-    came_back = paused & (engaged_day > major_day)
-    reengaged_after = paused & (reengage_day >= major_day)
+    came_back = paused & (engaged_second > major_second)
+    reengaged_after = paused & (reengage_second > major_second)
     resumed = came_back | reengaged_after
     pause_ends = major_day + plan.reengage.day
     still_paused = paused & ~resumed

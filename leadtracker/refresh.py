@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, channel_availability, classify_activity,
-                      compute_cadence)
+from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, UNDELIVERED, channel_availability,
+                      classify_activity, compute_cadence, void_undelivered)
 from .compliance import Moment, Timing, allowed_text, call_outside_hours, lasting_blocks, rules_text, timing
 from .contact_audit import SOURCE as AUDIT_SOURCE
 from .contact_audit import audit_rows, known_audit_ids, ledger_opt_outs, new_row_opt_outs
@@ -40,6 +40,7 @@ INPUT_COLUMNS = tuple(c for c in LEAD_COLUMNS if c.kind is not Kind.COMPUTED)
 COMPUTED_COLUMNS = tuple(c for c in LEAD_COLUMNS if c.kind is Kind.COMPUTED)
 _OUTCOME_BY_FOLD = {o.casefold(): o for o in OUTCOMES}
 _CHANNEL_BY_FOLD = {c.casefold(): c for c in schema.CHANNELS}
+QUICK_LOG_SOURCE = "quick-log"
 
 
 @dataclass(frozen=True)
@@ -175,9 +176,12 @@ def _choice(cells: pd.Series, label: str, by_fold: dict[str, str], keep_unknown:
     return pd.Series(picks[np.where(codes < 0, len(uniques), codes)], index=cells.index, dtype=object)
 
 
-def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.DataFrame, list[tuple[str, str]],
-                                                                            list[str]]:
-    """Ledger rows usable by the engine, problems as (lead key, message), and workbook-level messages."""
+def parse_activity(data: SheetData | None, known_keys: set[str], now: dt.datetime | None = None
+                   ) -> tuple[pd.DataFrame, list[tuple[str, str]], list[str]]:
+    """Ledger rows usable by the engine, problems as (lead key, message), and workbook-level messages.
+
+    With `now`, a row stamped more than a day after it (a typo such as 2027 for 2026) is reported and left out: it
+    would otherwise count as done a step nobody took and push every due date a year on."""
     empty = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "_ts" else object)
                           for c in ("_key", "_ts", "Step", "Channel", "Direction", "Outcome", "Activity ID", "Note",
                                     "Ref")})
@@ -198,13 +202,14 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
     if opted_out.any():  # an opt-out the tool logged because a Do-Not box is ticked: the box decides, not the row
         rows = opted_out.index[opted_out]
         flag_record[rows] = raw.loc[rows, "Source"].astype(object).eq(AUDIT_SOURCE).to_numpy(dtype=bool)
+    step = parse_column(ValueType.TEXT, raw["Step"], "Step").values
     frame = pd.DataFrame({
-        "_key": keys, "_ts": stamps.values, "Step": parse_column(ValueType.TEXT, raw["Step"], "Step").values,
+        "_key": keys, "_ts": stamps.values, "Step": step,
         "Channel": channel, "Direction": parse_column(ValueType.TEXT, raw["Direction"], "Direction").values,
         "Outcome": outcome,
         # the number a Wrong Number names, if any (Ref or Note); only those rows carry them (ledgers run long)
         "Note": raw["Note"].astype(object).where(wrong_number, None).values,
-        "Ref": raw["Ref"].astype(object).where(wrong_number, None).values,
+        "Ref": raw["Ref"].astype(object).where(_ref_needed(raw, keys, outcome, step, wrong_number), None).values,
         "_flag_record": flag_record.values,
     }, index=raw.index)
     problems: list[tuple[str, str]] = []
@@ -218,10 +223,17 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
         source = parse_column(ValueType.TEXT, raw.loc[rows, "Source"], "Source").values
         is_record[rows] = (source.str.casefold().eq("import") & ~nonblank(raw.loc[rows, "Outcome"])).to_numpy()
     bad_outcome = no_outcome & ~is_record
+    future = pd.Series(False, index=raw.index)
+    if now is not None:
+        latest = np.datetime64(now.replace(tzinfo=None) + dt.timedelta(days=1), "ns")
+        future = has_key & (frame["_ts"].to_numpy(dtype="datetime64[ns]") > latest)
     for row in frame.index[bad_time]:
         problems.append((keys[row], f"Activity row {row}: Timestamp {show(raw.at[row, 'Timestamp'])} is not a "
                                     "date; row ignored"))
-    for row in frame.index[bad_outcome & ~bad_time]:
+    for row in frame.index[future]:
+        problems.append((keys[row], f"Activity row {row}: Timestamp {frame.at[row, '_ts']:%Y-%m-%d} is in the "
+                                    "future; row ignored"))
+    for row in frame.index[bad_outcome & ~bad_time & ~future]:
         problems.append((keys[row], f"Activity row {row}: Outcome {show(raw.at[row, 'Outcome'])} is not one of "
                                     "the outcomes in the list; row ignored"))
     messages = []
@@ -232,13 +244,44 @@ def parse_activity(data: SheetData | None, known_keys: set[str]) -> tuple[pd.Dat
         sample = ", ".join(sorted(set(distinct_keys[distinct_unknown]))[:5])
         messages.append(f"Activity: {int(unknown.sum())} row(s) name a Lead ID that is not on Leads "
                         f"(for example {sample}); they are kept and ignored.")
-    usable = frame[has_key & ~bad_time & ~bad_outcome & ~is_record]
+    usable = frame[has_key & ~bad_time & ~future & ~bad_outcome & ~is_record]
     return classify_activity(usable), problems, messages
 
 
+def _ref_needed(raw: pd.DataFrame, keys: pd.Series, outcome: pd.Series, step: pd.Series,
+                wrong_number: pd.Series) -> pd.Series:
+    """The rows whose Ref the engine reads: a Wrong Number's (the number it names), and where a Bounced / Returned
+    Mail row names no step, its Ref and the Refs of that lead's other rows (the Message-ID ties a bounce to its send;
+    `cadence.void_undelivered`). A quick-log row's Ref names a sheet row, not a message, so it is left out."""
+    failed = outcome.index[outcome.isin(UNDELIVERED).to_numpy()]
+    stepless = failed[step[failed].isna().to_numpy() & keys[failed].notna().to_numpy()]
+    if not len(stepless):
+        return wrong_number
+    rows = keys.isin(set(keys[stepless]))
+    rows[failed.difference(stepless)] = False
+    at = rows.index[rows.to_numpy()]
+    source = raw.loc[at, "Source"].astype(object).where(raw.loc[at, "Source"].notna(), "")
+    rows[at] = ~source.astype(str).str.strip().str.casefold().eq(QUICK_LOG_SOURCE).to_numpy()
+    return wrong_number | rows
+
+
+def _last_sends(activity: pd.DataFrame, keys: set) -> dict[tuple[str, str], str]:
+    """(lead, channel) -> the step of the lead's latest completing row on that channel: what a bounce or a
+    returned letter logged now is about."""
+    rows = activity[activity["_completes"] & activity["Step"].notna() & activity["_key"].isin(keys)]
+    if rows.empty:
+        return {}
+    latest = rows.sort_values("_ts", kind="stable").groupby(["_key", "Channel"])["Step"].last()
+    return latest.to_dict()
+
+
 def quick_log(raw: pd.DataFrame, keys: pd.Series, cadence: pd.DataFrame, now: dt.datetime,
-              settings: Settings, plan: Plan, issues: IssueLog) -> tuple[pd.DataFrame, list[CellFill]]:
-    """Log Outcome / Log Note / Log Channel cells -> Activity rows, and the cells to clear."""
+              settings: Settings, plan: Plan, issues: IssueLog,
+              activity: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[CellFill]]:
+    """Log Outcome / Log Note / Log Channel cells -> Activity rows, and the cells to clear.
+
+    A Bounced or Returned Mail names the step of the send it is about (the latest on its channel), so that step is
+    due again; any other outcome names the step due now."""
     outcome_cells = raw["Log Outcome"]
     note_cells = raw["Log Note"]
     channel_cells = raw["Log Channel"]
@@ -249,6 +292,9 @@ def quick_log(raw: pd.DataFrame, keys: pd.Series, cadence: pd.DataFrame, now: dt
                       note_only.sum()))
     records, fills, bad_rows, bad_messages = [], [], [], []
     stamp = now.replace(microsecond=0, tzinfo=None)
+    logged = outcome_cells[filled].map(lambda cell: _OUTCOME_BY_FOLD.get((key_text(cell) or "").casefold()))
+    failed = logged.index[logged.isin(UNDELIVERED)]
+    last_sends = _last_sends(activity, set(keys[failed])) if activity is not None and len(failed) else {}
     for row in raw.index[filled]:
         typed = key_text(outcome_cells[row])
         outcome = _OUTCOME_BY_FOLD.get(typed.casefold())
@@ -273,13 +319,15 @@ def quick_log(raw: pd.DataFrame, keys: pd.Series, cadence: pd.DataFrame, now: dt
         rotating = step in (plan.nurture.code, plan.reengage.code)
         if planned_step is not None and not rotating and channel not in planned_step.channels + ("Meeting",):
             step = None  # a call logged while a letter is due is a touch, but it does not do the letter's job
+        if outcome in UNDELIVERED:
+            step = last_sends.get((keys[row], channel))
         note = key_text(note_cells[row])
         seed = f"{keys[row]}|{stamp.isoformat()}|{outcome}|{note}|{row}"
         records.append({
             "Activity ID": "Q-" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:12].upper(),
             "Timestamp": stamp, "Lead ID": keys[row], "Step": step, "Channel": channel,
             "Direction": "Inbound" if outcome == "Replied" else "Outbound", "Outcome": outcome,
-            "Note": note, "Source": "quick-log", "Ref": f"Leads row {row}", "By": settings.agent_name or None,
+            "Note": note, "Source": QUICK_LOG_SOURCE, "Ref": f"Leads row {row}", "By": settings.agent_name or None,
         })
         for column, cells in (("Log Outcome", outcome_cells), ("Log Note", note_cells),
                               ("Log Channel", channel_cells)):
@@ -385,10 +433,12 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     reasons = lasting_blocks(parsed, activity, opt_outs, today, channel_availability(parsed, activity))
     engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
     cadence = compute_cadence(engine_input, activity, plan, settings, today)
-    new_activity, clear_fills = quick_log(raw, keys, cadence, now, settings, plan, issues)
+    new_activity, clear_fills = quick_log(raw, keys, cadence, now, settings, plan, issues, activity)
     if len(new_activity):
         logged = classify_activity(_as_engine_rows(new_activity))
         activity = pd.concat([activity, logged], ignore_index=True) if len(activity) else logged
+        if logged["Outcome"].isin(UNDELIVERED).any():  # a bounce logged now undoes the send it names
+            activity = void_undelivered(activity)
         new_stops = new_row_opt_outs(new_activity)
         opt_outs = pd.concat([opt_outs, new_stops], ignore_index=True) if len(new_stops) else opt_outs
         logged_keys = set(new_activity["Lead ID"])
