@@ -8,7 +8,6 @@ so (NO_DATES)."""
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from builders import computed, days_ago, lead, row_of, sequence_touches, touch
