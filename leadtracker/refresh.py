@@ -409,7 +409,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     keys, id_fills = assign_lead_ids(raw, issues)
     parsed["Lead ID"] = keys
     parsed["_key"] = keys
-    activity, activity_problems, activity_messages = parse_activity(tables.activity, set(keys.dropna()))
+    activity, activity_problems, activity_messages = parse_activity(tables.activity, set(keys.dropna()), now)
     messages += activity_messages
     if activity_problems:
         by_key: dict[str, list[str]] = {}

@@ -216,7 +216,10 @@ def test_sunday_and_holiday_rules():
     person, history = call_due(City="Mobile", State="AL", ZIP="36602", Phone="(251) 555-0100")
     assert today_row(computed([person], history, now=sunday, today=sunday.date())) is None
     thanksgiving = at(dt.date(2026, 11, 26), "12:00")
-    assert today_row(computed([person], history, now=thanksgiving, today=thanksgiving.date())) is None
+    before = [touch("L-1", "D1", at(dt.date(2026, 11, 25), "10:00"))]  # D1 the day before: the D2 call is due
+    assert today_row(computed([person], before, now=thanksgiving, today=thanksgiving.date())) is None
+    assert today_row(computed([person], before, now=thanksgiving + dt.timedelta(days=1),
+                              today=dt.date(2026, 11, 27)))["Allowed"] == "Now, until 8 PM CT"  # the day after
     monday = at(dt.date(2026, 11, 30), "12:00")
     assert today_row(computed([person], history, now=monday, today=monday.date()))["Allowed"] == \
         "Now, until 8 PM CT"
