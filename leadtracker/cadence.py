@@ -147,7 +147,9 @@ def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Data
     unsubscribed = count("Unsubscribed") > 0
     returned = count("Returned Mail", "Letter") > 0
     has_address = leads["Property Address"].notna() | leads["Mailing Address"].notna()
-    opted = {channel: _opted_out_since(leads, activity, channel) for channel in ("Call", "Email", "Letter")}
+    opt_out_rows = activity[activity["Outcome"].eq(OPTED_OUT)]  # few rows: each channel then looks only at these
+    opt_out_rows = opt_out_rows[~_flag_records(opt_out_rows)]
+    opted = {channel: _opted_out_since(leads, opt_out_rows, channel) for channel in ("Call", "Email", "Letter")}
 
     reasons = pd.DataFrame(index=leads.index)
     reasons["Call"] = np.select(
@@ -175,15 +177,15 @@ def _flag_records(activity: pd.DataFrame) -> pd.Series:
     return activity["_flag_record"].fillna(False).astype(bool)
 
 
-def _opted_out_since(leads: pd.DataFrame, activity: pd.DataFrame, channel: str) -> pd.Series:
-    """"opted out on 2026-11-20" (the first Opted Out row on `channel` or on no channel), or "" per lead."""
-    rows = activity[activity["Outcome"].eq(OPTED_OUT) & (activity["Channel"].eq(channel) | activity["Channel"].isna())
-                    & ~_flag_records(activity)]
+def _opted_out_since(leads: pd.DataFrame, opt_outs: pd.DataFrame, channel: str) -> pd.Series:
+    """"opted out on 2026-11-20" (the first of the homeowner's Opted Out rows on `channel` or on no channel), or ""
+    per lead. `opt_outs` holds only those rows."""
+    rows = opt_outs[opt_outs["Channel"].eq(channel) | opt_outs["Channel"].isna()]
     if rows.empty:
         return pd.Series("", index=leads.index, dtype=object)
-    first = leads["_key"].map(rows.groupby("_key")["_ts"].min())
-    text = "opted out on " + pd.to_datetime(first).dt.strftime("%Y-%m-%d")
-    return text.where(first.notna(), "").astype(object)
+    first = pd.to_datetime(rows.groupby("_key")["_ts"].min())
+    words = ("opted out on " + first.dt.strftime("%Y-%m-%d")).astype(object)
+    return leads["_key"].map(words).fillna("").astype(object)
 
 
 _NUMBER = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?(\d{3})\)?[\s.-]?(\d{3})[\s.-]?(\d{4})(?!\d)")
@@ -221,8 +223,9 @@ def wrong_numbers(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Series:
         return _either(first.notna(), first, second.notna(), second)
     named = _named_number(rows)
     keys = leads["_key"]
-    digits_1, digits_2 = _last_ten(first), _last_ten(second)
-    known = pd.DataFrame({"_key": keys, "one": digits_1, "two": digits_2}).dropna(subset=["_key"])
+    involved = keys.isin(set(rows["_key"]))  # only leads with a Wrong Number row need their digits
+    digits_1, digits_2 = _last_ten(first[involved]), _last_ten(second[involved])
+    known = pd.DataFrame({"_key": keys[involved], "one": digits_1, "two": digits_2}).dropna(subset=["_key"])
     known = known.drop_duplicates("_key").set_index("_key")
     number_1 = rows["_key"].map(known["one"]).fillna("")
     number_2 = rows["_key"].map(known["two"]).fillna("")

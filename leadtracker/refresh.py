@@ -208,8 +208,8 @@ def parse_activity(data: SheetData | None, known_keys: set[str], now: dt.datetim
         "Channel": channel, "Direction": parse_column(ValueType.TEXT, raw["Direction"], "Direction").values,
         "Outcome": outcome,
         # the number a Wrong Number names, if any (Ref or Note); only those rows carry them (ledgers run long)
-        "Note": raw["Note"].astype(object).where(wrong_number, None).values,
-        "Ref": raw["Ref"].astype(object).where(_ref_needed(raw, keys, outcome, step, wrong_number), None).values,
+        "Note": _only_at(raw["Note"], wrong_number),
+        "Ref": _only_at(raw["Ref"], _ref_needed(raw, keys, outcome, step, wrong_number)),
         "_flag_record": flag_record.values,
     }, index=raw.index)
     problems: list[tuple[str, str]] = []
@@ -246,6 +246,15 @@ def parse_activity(data: SheetData | None, known_keys: set[str], now: dt.datetim
                         f"(for example {sample}); they are kept and ignored.")
     usable = frame[has_key & ~bad_time & ~future & ~bad_outcome & ~is_record]
     return classify_activity(usable), problems, messages
+
+
+def _only_at(values: pd.Series, mask: pd.Series) -> np.ndarray:
+    """The cells where `mask` holds, None elsewhere: a column the engine reads on a few rows of a long ledger."""
+    out = np.full(len(values), None, dtype=object)
+    where = np.flatnonzero(mask.to_numpy(dtype=bool))
+    if where.size:
+        out[where] = values.to_numpy(dtype=object)[where]
+    return out
 
 
 def _ref_needed(raw: pd.DataFrame, keys: pd.Series, outcome: pd.Series, step: pd.Series,
