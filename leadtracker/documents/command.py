@@ -269,14 +269,12 @@ def run_letters(store: Store, workbook: str | Path | None, out: str | Path, step
     for number, job in enumerate(jobs, start=1):
         address = mailing_address(job.lead)
         if address.problem:
-            report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
-                                          f"cannot be mailed: {address.problem}"))
+            _skip(report, job, f"cannot be mailed: {address.problem}")
             continue
         if job.template not in templates:
             source = finder.find(job.template, LETTER_SUFFIX)
             if source is None:
-                report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
-                                              f"no letter template {job.template}.docx"))
+                _skip(report, job, f"no letter template {job.template}.docx")
                 continue
             templates[job.template] = LetterTemplate(source)
         slots = _slots(book, job, "letter", slot_book, zones_used)
@@ -378,18 +376,15 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
         for job in jobs:
             to = clean(job.lead.get("Email"))
             if not valid_address(to):
-                report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
-                                              f"Email {to!r} is not an address I can send to"))
+                _skip(report, job, f"Email {to!r} is not an address I can send to")
                 continue
             if address_of(to) in closed:
-                report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
-                                              closed[address_of(to)].reason))
+                _skip(report, job, closed[address_of(to)].reason)
                 continue
             if job.template not in templates:
                 text_source = finder.find(job.template, TEXT_SUFFIX)
                 if text_source is None:
-                    report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step,
-                                                  f"no email template {job.template}.txt"))
+                    _skip(report, job, f"no email template {job.template}.txt")
                     continue
                 templates[job.template] = EmailTemplate(text_source, finder.find(job.template, HTML_SUFFIX))
             slots = _slots(book, job, "email", slot_book, zones_used)
@@ -585,6 +580,11 @@ def _write_texts(texts: list[dict], book: Workbook, target: Path) -> int:
 
 
 # --- reports for the terminal ----------------------------------------------------------------------------------------
+
+def _skip(report, job, reason: str) -> None:
+    """List a due letter or email that was not made, with why."""
+    report.skipped.append(Skipped(job.lead_id, clean(job.lead.get("Owner Name")), job.step, reason))
+
 
 def _skipped_lines(skipped: list[Skipped], shown: int = 30) -> list[str]:
     if not skipped:
