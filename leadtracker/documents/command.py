@@ -13,7 +13,8 @@ emails WORKBOOK --out DIR [--send] [--step S] [--lead ID ...] [--today D]
     log, so the copies sync-email later finds in the Sent folder count for the right lead and step. With --send
     they go out through the SMTP server on the Settings sheet: each accepted message is appended to the outbound
     log at once (so an interrupted run never sends twice) and becomes an Activity row with the same id sync-email
-    gives it, so a later `sync-email own` adds nothing; a refused address becomes a Bounced row.
+    gives it, so a later `sync-email own` adds nothing; a refused address becomes a Bounced row. An address gets one
+    email per run, drafts or sent: two leads on one mailbox go one per run, in sheet order.
 The outbound log is sync/email_logs/own_log.py's format (`MyLeads.email-log.jsonl` beside the workbook): one JSON
 line per message and recipient with time, lead id, step, to, subject and message id (the issue's CSV columns) plus
 the event, the template and the SMTP reply. One format, one writer, one reader.
@@ -360,6 +361,10 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
     jobs, skipped = select(book, "Email", finder, steps, lead_ids)
     report.skipped = list(skipped)
     closed = closed_addresses(book.result.leads, book.activity)  # per address, across every lead (CAN-SPAM)
+    # One email per address per run: two leads on one mailbox (the same owners' second house, a typo) would get two
+    # emails at once. The first in sheet order takes the address; the other is not logged, so it stays due.
+    emailed: dict[str, str] = {}  # compared address -> the lead it goes to in this run
+    waiting: list[tuple[Job, str]] = []  # the other leads on those addresses, listed once sending is over
     known_sent: set[str] = set()
     known_drafts: set[str] = set()
     if log_path.exists():
@@ -380,6 +385,10 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
                 continue
             if address_of(to) in closed:
                 _skip(report, job, closed[address_of(to)].reason)
+                continue
+            key = address_of(to) or to.casefold()
+            if key in emailed:
+                waiting.append((job, key))
                 continue
             if job.template not in templates:
                 text_source = finder.find(job.template, TEXT_SUFFIX)
@@ -403,6 +412,7 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
             name = f"{book.today.isoformat()}_{file_part(job.lead_id)}_{job.step}_{job.template}.eml"
             email = _Email(job, message_id, to, subject, None, folder / name)
             prepared.append((email, {"text": text, "html": html, "attachments": attachments}))
+            emailed[key] = job.lead_id
         pdfs = _analysis_pdfs(analyses, Path(scratch), report, say)
         for email, parts in prepared:
             job = email.job
@@ -448,11 +458,7 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
         if pending:
             say(f"Sending {len(pending):,} email(s) through {account.host}")
             with Sender(account, password) as sender:
-                for number, email in enumerate(pending, start=1):
-                    if address_of(email.to) in closed:  # refused earlier in this run, on another lead
-                        report.skipped.append(Skipped(email.job.lead_id, clean(email.job.lead.get("Owner Name")),
-                                                      email.job.step, closed[address_of(email.to)].reason))
-                        continue
+                for number, email in enumerate(pending, start=1):  # one per address: see `waiting`
                     result = sender.send(email.message)
                     line = f"{email.job.lead_id} {email.job.step} to {email.to}"
                     stamp = dt.datetime.now(dt.timezone.utc)
@@ -478,6 +484,10 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
                                 closed.setdefault(key, Closed(key, email.job.lead_id, "bounced"))
                     if number % 25 == 0:
                         say(f"Sent {number:,} of {len(pending):,}")
+    for job, key in waiting:  # an address refused for good on the first lead is closed now: say that instead
+        _skip(report, job, closed[key].reason if key in closed else
+              f"another lead with the same email address ({emailed[key]}) comes first in this run; one email per "
+              "address per run, so this one goes next run")
     texts = text_jobs(book)
     if texts:
         report.texts = Path(out) / f"texts-{book.today.isoformat()}.csv"

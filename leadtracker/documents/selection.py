@@ -80,7 +80,9 @@ def read_workbook(store: Store, today: dt.date | None) -> Workbook:
                          if tables.plan is not None and tables.plan.headers else None)
     leads = result.leads
     keys = leads["Lead ID"] if len(leads) else pd.Series(dtype=object)
-    activity, _, _ = parse_activity(tables.activity, set(keys.dropna()))
+    # the same `now` as the refresh: a row dated in the future (2062 for 2026) is left out here too, so it cannot
+    # close a channel or pass for a step done that the Due Date says is still owed
+    activity, _, _ = parse_activity(tables.activity, set(keys.dropna()), now)
     reasons = channel_availability(leads.assign(_key=keys), activity) if len(leads) else pd.DataFrame()
     comps, markets = _cma_lines(result)
     stories_sheet = store.read(schema.SHEET_STORIES, schema.STORY_COLUMNS)
