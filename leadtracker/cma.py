@@ -1,6 +1,8 @@
 """CMA: low / mid / high for every subject from the comps behind it, with a confidence score and market trends.
 
-    comps (cma_data) -> selection (cma_select) -> market areas and rates (cma_adjust) -> adjusted comps
+    comps (cma_data) -> selection (cma_select) -> market areas and rates (cma_adjust) -> adjusted comps (time,
+    listing discount, location, implied condition: a share of what a comp sold above or below homes like it
+    nearby, then each fact)
     -> reconciliation: weights, mid, dispersion -> the subject's own earlier sale, where the comps file holds one
     (cma_own_sale), reconciled beside the comps by the two estimates' expected errors
     -> a range calibrated to hold about 80% of sale prices

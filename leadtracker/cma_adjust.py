@@ -92,6 +92,10 @@ class MarketParams:
     location_decay: float = 5.0   # ... each weighted exp(-decay x miles): a sale 0.14 mi away counts half
     location_weight: float = 1.0
     location_limit: float = 0.20
+    # a comp that sold above (below) homes like it around it likely had better (worse) condition or updates than its
+    # facts show: that share of its premium comes off (goes on), the premium read at most +-limit (log)
+    premium_share: float = 0.25
+    premium_limit: float = 0.30
     index_months: int = 36        # the monthly price index: months of sales before the as-of date
     index_cap: int = 4000         # at most the nearest this many sales
     index_min: int = 200          # fewer: no index, the 12-month slope serves
@@ -183,14 +187,16 @@ def market_areas(subjects: pd.DataFrame, comps: pd.DataFrame, params: MarketPara
             else:
                 index = TimeIndex.build(columns.take(pool), first, params)
         area = measure_area(columns.take(pool), columns.take(near), first, params, index)
-        locations.append(area.pop("_location", None))
+        location = area.pop("_location", None)
+        locations.append(location.of_rows(pool) if location is not None else None)
         indexes.append(index)
         if index is not None:
             area.update(time_rate=index.slope, time_method="index", time_n=index.n, time_months=index.months)
         else:
             area.update(time_method="slope")
         area.update(area_label=label, type=subject_type or "any type", as_of=first,
-                    location_weight=params.location_weight, location_limit=params.location_limit)
+                    location_weight=params.location_weight, location_limit=params.location_limit,
+                    premium_share=params.premium_share, premium_limit=params.premium_limit)
         area_of[members] = len(rows)
         rows.append(area)
     return Markets(area_of, pd.DataFrame(rows), tuple(locations), tuple(indexes))
@@ -400,13 +406,16 @@ class LocationIndex:
     neighbourhood. A plain mean of the 20 nearest let a sale across a busy road count as much as the house next
     door (measured on both benchmarks' held-out halves: benchmarks/RESULTS.md)."""
 
-    def __init__(self, xyz: np.ndarray, residual: np.ndarray, k: int, decay: float = 0.0) -> None:
+    def __init__(self, xyz: np.ndarray, residual: np.ndarray, k: int, decay: float = 0.0,
+                 rows: np.ndarray | None = None) -> None:
         from scipy.spatial import cKDTree
 
         self.tree = cKDTree(xyz)
         self.residual = residual
         self.k = min(k, len(residual) - 1)
         self.decay = decay
+        self.rows = rows          # each sale's row in the comps frame (None: not known)
+        self.located: np.ndarray | None = None
 
     @classmethod
     def build(cls, pool: pd.DataFrame, residual: np.ndarray, k: int, decay: float = 0.0) -> "LocationIndex | None":
@@ -414,7 +423,28 @@ class LocationIndex:
         ok = np.isfinite(lat) & np.isfinite(lon)
         if ok.sum() < LOCATION_MIN_SALES:
             return None
-        return cls(unit_xyz(lat[ok], lon[ok]), residual[ok], k, decay)
+        index = cls(unit_xyz(lat[ok], lon[ok]), residual[ok], k, decay)
+        index.located = ok
+        return index
+
+    def of_rows(self, pool_rows: np.ndarray) -> "LocationIndex":
+        """Tie each sale to its row in the comps frame (`pool_rows`: the rows the index was built from)."""
+        rows = np.asarray(pool_rows)
+        self.rows = rows[self.located] if self.located is not None else rows
+        return self
+
+    def premium(self, comp_rows: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """How far each comp sold above (+) or below (-) homes like it around it (log): its own unexplained price
+        less the location level at its place; NaN for a comp that is not one of the index's sales."""
+        out = np.full(len(comp_rows), np.nan)
+        if self.rows is None or not len(self.rows):
+            return out
+        order = np.argsort(self.rows, kind="stable")
+        sorted_rows = self.rows[order]
+        at = np.clip(np.searchsorted(sorted_rows, comp_rows), 0, len(sorted_rows) - 1)
+        found = sorted_rows[at] == comp_rows
+        out[found] = self.residual[order[at[found]]] - level[found]
+        return out
 
     def level(self, lat: np.ndarray, lon: np.ndarray, skip_self: bool) -> np.ndarray:
         """Location level at each point (NaN without coordinates); a point that is itself a sale of the pool is
@@ -543,11 +573,17 @@ def adjust(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame, mar
     lines["adj_time"] = time_adj
     lines["adj_listing"] = np.where(usable, listing_adj, np.nan)
     gross = np.abs(time_adj) + np.abs(listing_adj)
-    gap = np.nan_to_num(_location_gap(pairs, subjects, comps, markets))
-    location_adj = running * (np.exp(gap) - 1.0)
+    gap, premium = _location_gap(pairs, subjects, comps, markets)
+    location_adj = running * (np.exp(np.nan_to_num(gap)) - 1.0)
     running = running + location_adj
     lines["adj_location"] = location_adj
     gross = gross + np.abs(location_adj)
+    share = _area_value(markets, "premium_share", area)
+    premium_adj = running * (np.exp(-share * np.nan_to_num(premium)) - 1.0)
+    running = running + premium_adj
+    lines["premium"] = premium
+    lines["adj_premium"] = premium_adj
+    gross = gross + np.abs(premium_adj)
     for feature in FEATURES:
         sv = subjects[feature].to_numpy(float)[s]
         cv = comps[feature].to_numpy(float)[c]
@@ -571,12 +607,25 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     return frame[name].to_numpy(float) if name in frame else np.full(len(frame), np.nan)
 
 
-def _location_gap(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame, markets: Markets) -> np.ndarray:
-    """Log location level of the subject minus that of the comp, per pair, from the subject's area index."""
+def _area_value(markets: Markets, name: str, area: np.ndarray) -> np.ndarray:
+    """A per-area setting for each line (0 where the line has no area or the table lacks the setting)."""
+    if name not in markets.table or not len(markets.table):
+        return np.zeros(len(area))
+    values = markets.table[name].to_numpy(float)
+    return np.where(area >= 0, values[np.maximum(area, 0)], 0.0)
+
+
+def _location_gap(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFrame,
+                  markets: Markets) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, from the subject's area index: the log location level of the subject minus that of the comp, and
+    the comp's own premium over homes like it around it (clipped; NaN where the comp is not one of the area's
+    sales, such as a listing)."""
     s, c = pairs["s"].to_numpy(), pairs["c"].to_numpy()
     area = markets.area_of[s]
     gap = np.zeros(len(pairs))
+    premium = np.full(len(pairs), np.nan)
     weight, limit = markets.table["location_weight"].to_numpy(float), markets.table["location_limit"].to_numpy(float)
+    premium_limit = _area_value(markets, "premium_limit", np.arange(len(markets.table)))
     for a in np.unique(area[area >= 0]):
         index = markets.locations[a] if a < len(markets.locations) else None
         if index is None:
@@ -585,8 +634,10 @@ def _location_gap(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFra
         here = index.level(subjects["lat"].to_numpy(float)[s[rows]], subjects["lon"].to_numpy(float)[s[rows]], True)
         there = index.level(comps["lat"].to_numpy(float)[c[rows]], comps["lon"].to_numpy(float)[c[rows]], True)
         gap[rows] = np.clip(weight[a] * (here - there), -limit[a], limit[a])
-    return gap
+        premium[rows] = np.clip(index.premium(c[rows], there), -premium_limit[a], premium_limit[a])
+    return gap, premium
 
 
-LINE_COLUMNS = ("price", "time_months", "adj_time", "adj_listing", "adj_location", *(f"adj_{f}" for f in FEATURES), "adjusted",
+LINE_COLUMNS = ("price", "time_months", "adj_time", "adj_listing", "adj_location", "premium", "adj_premium",
+                *(f"adj_{f}" for f in FEATURES), "adjusted",
                 "net_pct", "gross_pct")

@@ -27,7 +27,7 @@ LEAD_CMA_COLUMNS = ("CMA Low", "CMA Mid", "CMA High", "CMA Comps", "Est. Equity"
 MAX_SHEET_LINES = 1_000_000
 PERCENT = "0.0%"
 ADJUSTMENT_LABEL = {"time": "Time adj", "listing": "List-to-sale adj", "location": "Location adj",
-                    **{f: f"{ADJUSTMENT_NAMES[f]} adj" for f in FEATURES}}
+                    "premium": "Implied condition adj", **{f: f"{ADJUSTMENT_NAMES[f]} adj" for f in FEATURES}}
 ADJUSTMENT_COLUMNS = tuple(ADJUSTMENT_LABEL.values())
 SHEET_COLUMNS = ("Lead ID", "Line", "Address", "Status", "Date", "Distance mi", "Sq Ft", "Beds", "Baths",
                  "Year Built", "Effective Year Built", "Lot Sq Ft", "Garage", "Price", *ADJUSTMENT_COLUMNS,
@@ -201,6 +201,7 @@ def cma_sheet(run: CmaRun, subjects: pd.DataFrame, lead_ids: pd.Series, today: p
         flags = np.where(np.abs(lines["net_pct"]) > 0.15, "net adjustment over 15%", "")
         flags = np.where(lines["gross_pct"] > 0.25, np.where(flags == "", "", flags + "; ") + "gross adjustment over "
                          "25%", flags)
+        flags = _join(flags, _premium_notes(lines))
         flags = np.where(lines["usable"].to_numpy(bool), flags,
                          "not used for the value: no local sale-to-list ratio to discount the asking price")
         comp_rows = pd.DataFrame({
@@ -277,6 +278,21 @@ def _own_sale_rows(own: pd.DataFrame, comps: pd.DataFrame, ids: np.ndarray) -> p
         "Adjusted Price": np.round(adjusted), "Net %": np.round(own["net_pct"].to_numpy(float), 4),
         "Gross %": np.round(own["gross_pct"].to_numpy(float), 4), "Weight": np.round(weight, 4),
         "Notes": np.array(notes, dtype=object), "_order": s, "_rank": 150})
+
+
+def _join(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    both = (first != "") & (second != "")
+    return np.where(both, first + "; " + second, np.where(first == "", second, first))
+
+
+def _premium_notes(lines: pd.DataFrame) -> np.ndarray:
+    """Why a comp carries an implied condition adjustment, where it is 10% or more off homes like it nearby."""
+    premium = np.nan_to_num(lines["premium"].to_numpy(float)) if "premium" in lines else np.zeros(len(lines))
+    pct = np.round(np.abs(np.expm1(premium)) * 100).astype(int).astype(str)
+    side = np.where(premium > 0, "above", "below")
+    text = ("sold " + pct + "% " + side + " homes like it nearby: part of that is taken as "
+            + np.where(premium > 0, "better", "worse") + " condition or updates than its facts show")
+    return np.where(np.abs(np.expm1(premium)) >= 0.10, text, "").astype(object)
 
 
 def _value_notes(values: pd.DataFrame, run: CmaRun) -> np.ndarray:

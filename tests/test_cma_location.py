@@ -7,6 +7,7 @@ import datetime as dt
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from cma_builders import comp, subjects, usable
 
@@ -74,3 +75,69 @@ def test_a_well_matched_sale_of_eleven_months_ago_beats_recent_larger_homes():
                       CmaParams(select=SelectParams(weights=(("months", 0.04),))))
     old_dates = run_old.comps["date"].to_numpy()[run_old.lines["c"].to_numpy()].astype("datetime64[D]")
     assert np.datetime64("2025-12-29") not in old_dates
+
+
+# --- a comp that sold above homes like it around it -------------------------------------------------------------
+
+def test_premium_is_the_comps_own_unexplained_price_less_its_places_level():
+    # the comp (row 7 of the comps file) is the sale at the point (+50%); around it +10%, 0%, -20% at 0.1, 0.2, 0.4 mi
+    index = _index([0.0, 0.1, 0.2, 0.4, 1.0], [0.50, 0.10, 0.0, -0.20, 0.90], k=3, decay=5.0)
+    index.rows = np.array([7, 3, 4, 5, 6])
+    there = index.level(np.array([LAT0]), np.array([LON0]), skip_self=True)
+    assert index.premium(np.array([7]), there)[0] == pytest.approx(0.50 - 0.030264, abs=1e-6)
+    # a comp that is not one of the index's sales (a listing, a sale outside the area's pool) has none
+    assert np.isnan(index.premium(np.array([8]), there)[0])
+
+
+def _premium_line(comp_residual: float) -> pd.Series:
+    """One comp, sold for $400,000 on the subject's as-of day (no time adjustment), standing where the subject does
+    (no location adjustment). The area's location index: the comp's own sale `comp_residual` (log) above what its
+    facts explain; its three neighbours, 0.1 mi north, south and east, at +0.10, +0.10 and -0.05."""
+    from cma_builders import at, subjects as subject_rows, usable as usable_rows
+
+    from leadtracker.cma_adjust import FEATURES, Markets, adjust
+
+    rows = [comp(400_000, dt.date(2026, 11, 29), north=0.0)] + [
+        comp(300_000, dt.date(2026, 10, 1), north=n, east=e) for n, e in ((0.1, 0.0), (-0.1, 0.0), (0.0, 0.1))]
+    points = np.array([at(0.0, 0.0), at(0.1, 0.0), at(-0.1, 0.0), at(0.0, 0.1)])
+    index = LocationIndex(unit_xyz(points[:, 0], points[:, 1]), np.array([comp_residual, 0.10, 0.10, -0.05]), k=3,
+                          decay=0.0, rows=np.array([0, 1, 2, 3]))
+    params = MarketParams()
+    row = {"time_rate": 0.0, "slr": np.nan, "slr_orig": np.nan, "dom_median": np.nan, "lot_cap": 14_000.0,
+           "location_weight": 1.0, "location_limit": 0.2, "premium_share": params.premium_share,
+           "premium_limit": params.premium_limit, **{f"rate_{f}": 0.0 for f in FEATURES}}
+    markets = Markets(np.array([0]), pd.DataFrame([row]), (index,), (None,))
+    pairs = pd.DataFrame({"s": [0], "c": [0], "dist": [0.0], "D": [0.0], "months": [0.0], "listing": [False]})
+    return adjust(pairs, subject_rows([{"north": 0.0, "east": 0.0}]), usable_rows(rows), markets).iloc[0]
+
+
+def test_a_quarter_of_a_comps_premium_over_its_block_comes_off_as_implied_condition():
+    line = _premium_line(0.30)
+    # same place, same level: no location adjustment. The neighbours average (0.10 + 0.10 - 0.05) / 3 = 0.05, so
+    # the comp sold 0.25 (log) above homes like it nearby; a quarter of that comes off: 400,000 x (e^-0.0625 - 1)
+    assert line["adj_location"] == pytest.approx(0.0, abs=1e-6)
+    assert line["premium"] == pytest.approx(0.25)
+    assert line["adj_premium"] == pytest.approx(400_000 * (math.exp(-0.0625) - 1), abs=0.01)
+    assert line["adj_premium"] == pytest.approx(-24_234.77, abs=0.01)
+    assert line["adjusted"] == pytest.approx(400_000 * math.exp(-0.0625), abs=0.01)
+    assert line["gross_pct"] == pytest.approx(abs(line["adj_premium"]) / 400_000)
+    # a comp that sold below its block gains: -0.15 - 0.05 = -0.20, a quarter of that goes on
+    assert _premium_line(-0.15)["adj_premium"] == pytest.approx(400_000 * (math.exp(0.05) - 1), abs=0.01)
+
+
+def test_the_premium_read_is_capped_at_thirty_percent():
+    # 0.90 - 0.05 = 0.85 (log) above its block: read as 0.30, so 7.5% comes off, not 21%
+    line = _premium_line(0.90)
+    assert line["premium"] == pytest.approx(0.30)
+    assert line["adj_premium"] == pytest.approx(400_000 * (math.exp(-0.075) - 1), abs=0.01)
+
+
+def test_the_cma_sheet_says_why_a_comp_carries_an_implied_condition_adjustment():
+    from leadtracker.cma_refresh import ADJUSTMENT_LABEL, _premium_notes
+
+    assert ADJUSTMENT_LABEL["premium"] == "Implied condition adj"
+    notes = _premium_notes(pd.DataFrame({"premium": [0.20, -0.12, 0.05, np.nan]}))
+    assert notes[0] == ("sold 22% above homes like it nearby: part of that is taken as better condition or updates "
+                        "than its facts show")  # e^0.20 - 1 = 22.1%
+    assert notes[1].startswith("sold 11% below homes like it nearby") and "worse condition" in notes[1]
+    assert notes[2] == "" and notes[3] == ""  # under 10%, or not one of the area's sales: no note
