@@ -261,9 +261,19 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("leadtracker: stopped before saving; the workbook was not changed. Emails already sent with --send "
-              "are in the outbound log beside it, and the next run records them.", file=sys.stderr)
+        print(interrupted_message(args), file=sys.stderr)
         return 130
+
+
+def interrupted_message(args: argparse.Namespace) -> str:
+    """What Ctrl+C left behind. A workbook file is only ever replaced whole, so it is as it was; a Google Sheet is
+    written in several requests, so it may be partly updated, and running the command again finishes the job."""
+    sent = " Emails already sent with --send are in the outbound log, and the next run records them."
+    if any(isinstance(value, str) and value.startswith("gsheet:") for value in vars(args).values()):
+        return ("leadtracker: stopped. The Google Sheet may be partly updated: run the same command again to finish "
+                "(a refresh is safe to repeat, and no Activity row is added twice)." + sent)
+    return "leadtracker: stopped before saving; the workbook was not changed." + sent.replace(
+        "outbound log,", "outbound log beside it,")
 
 
 if __name__ == "__main__":
