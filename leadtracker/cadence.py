@@ -25,6 +25,7 @@ CHANNEL_ORDER = ("Call", "Text", "Email", "Letter")
 FALLBACK_ORDER = ("Call", "Email", "Letter", "Text")
 REASON_PREFIX = "_no_"  # columns "_no_Call" ... hold why a channel is closed ("" when open)
 PHONE = "_phone"  # the reasons column with the number to call or text (a wrong number moves it to Phone 2)
+DIALLABLE = ("_dial_1", "_dial_2")  # reasons columns: Phone / Phone 2 not closed by a Wrong Number
 OPTED_OUT = "Opted Out"
 
 NOT_DELIVERED = frozenset({"Bounced", "Returned Mail", "Wrong Number"})
@@ -128,7 +129,8 @@ def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Data
     7704(a)(4)); `rules.contact.OPT_OUT_SOURCES` holds the citations. Calls, emails and letters have no outcome
     that gives consent back, so they stay closed; texts are re-opened by a later Text Consent, which
     `compliance.lasting_blocks` weighs (so Text is left to it here). A Wrong Number closes one number
-    (`wrong_numbers`); calls and texts close only when no number is left.
+    (`wrong_numbers`); calls and texts close only when no number is left. `DIALLABLE` says which numbers are still
+    worth dialling, for `compliance.lasting_blocks` to weigh the opt-outs that follow a number (`phone_opt_outs`).
     """
     closing = activity[activity["Outcome"].isin(["Bounced", "Unsubscribed", "Returned Mail"])]
 
@@ -141,7 +143,8 @@ def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Data
         return leads["_key"].map(rows.groupby("_key").size()).fillna(0)
 
     phones = leads["Phone"].notna().astype(int) + leads["Phone 2"].notna().astype(int)
-    phone = wrong_numbers(leads, activity)
+    dial_1, dial_2 = open_numbers(leads, activity)
+    phone = _either(dial_1, leads["Phone"], dial_2, leads["Phone 2"])
     wrong = phones.gt(0) & phone.isna()
     bounced = count("Bounced", "Email") > 0
     unsubscribed = count("Unsubscribed") > 0
@@ -165,6 +168,7 @@ def channel_availability(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Data
         [~has_address, leads["Do Not Mail"], opted["Letter"].ne(""), returned],
         ["no address", "Do Not Mail", opted["Letter"], "returned mail"], default="")
     reasons[PHONE] = phone
+    reasons[DIALLABLE[0]], reasons[DIALLABLE[1]] = dial_1.to_numpy(dtype=bool), dial_2.to_numpy(dtype=bool)
     return reasons
 
 
@@ -196,7 +200,7 @@ def _last_ten(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).str.replace(r"\D", "", regex=True).str[-10:]
 
 
-def _named_number(rows: pd.DataFrame) -> pd.Series:
+def named_number(rows: pd.DataFrame) -> pd.Series:
     """The phone number a ledger row's Note or Ref names, as ten digits ("" when it names none)."""
     out = pd.Series("", index=rows.index, dtype=object)
     for column in ("Ref", "Note"):
@@ -208,7 +212,13 @@ def _named_number(rows: pd.DataFrame) -> pd.Series:
 
 
 def wrong_numbers(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Series:
-    """Per lead, the phone value still worth dialling after Wrong Number rows (None when none is left).
+    """Per lead, the phone value still worth dialling after Wrong Number rows (None when none is left)."""
+    open_1, open_2 = open_numbers(leads, activity)
+    return _either(open_1, leads["Phone"], open_2, leads["Phone 2"])
+
+
+def open_numbers(leads: pd.DataFrame, activity: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per lead, whether Phone and whether Phone 2 are on file and not closed by Wrong Number rows.
 
     A Wrong Number row closes the number its Ref or Note names when that is one of the lead's numbers; a row
     naming none of them closes the number the agent was shown, taken as the first one still open (Phone, then
@@ -220,8 +230,8 @@ def wrong_numbers(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Series:
     rows = activity[activity["Outcome"].eq("Wrong Number")]
     rows = rows[rows["_key"].isin(set(leads["_key"].dropna()))] if len(rows) else rows
     if rows.empty:
-        return _either(first.notna(), first, second.notna(), second)
-    named = _named_number(rows)
+        return first.notna(), second.notna()
+    named = named_number(rows)
     keys = leads["_key"]
     involved = keys.isin(set(rows["_key"]))  # only leads with a Wrong Number row need their digits
     digits_1, digits_2 = _last_ten(first[involved]), _last_ten(second[involved])
@@ -241,7 +251,7 @@ def wrong_numbers(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.Series:
     open_2 = second.notna() & per_lead(hits_2).eq(0)
     # each row naming neither number closes the first one still open
     open_1, open_2 = open_1 & unnamed.lt(1), open_2 & unnamed.lt(1 + open_1.astype(int))
-    return _either(open_1, first, open_2, second)
+    return open_1, open_2
 
 
 def _either(use_first: pd.Series, first: pd.Series, use_second: pd.Series, second: pd.Series) -> pd.Series:

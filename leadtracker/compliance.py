@@ -22,6 +22,9 @@ import pandas as pd
 
 from .rules.contact import (CALLING_RULES, DNC_CHECK_VALID_DAYS, INQUIRY_RELATIONSHIP_MONTHS, OPT_OUT_WORDS,
                             CallingRule)
+from .cadence import PHONE
+from .phone_opt_outs import NONE as NO_CLOSED_NUMBERS
+from .phone_opt_outs import NUMBER_ISSUE, TEXT_PHONE, ClosedNumbers, number_limits
 from .timezones import ZONE_SEPARATOR, lead_zones, zone_label
 
 UTC = dt.timezone.utc
@@ -211,10 +214,16 @@ class _Ledger:
         return self.activity.loc[mask, ["_key", "_ts"]]
 
 
-def text_consent(keys: pd.Series, ledger: _Ledger, opt_outs: pd.DataFrame) -> pd.Series:
+def consent_given(keys: pd.Series, ledger: _Ledger) -> pd.Series:
+    """Per lead, when the latest Text Consent was logged (NaT when none)."""
+    return _latest(keys, ledger.rows(ledger.outcome_in(CONSENT)))
+
+
+def text_consent(keys: pd.Series, ledger: _Ledger, opt_outs: pd.DataFrame,
+                 given: pd.Series | None = None) -> pd.Series:
     """Whether each lead's latest word on texting is a consent: a logged Text Consent after any opt-out (of texts,
     of calls, or of everything: texts are calls under the TCPA, 47 CFR 64.1200(d)(3))."""
-    given = _latest(keys, ledger.rows(ledger.outcome_in(CONSENT)))
+    given = consent_given(keys, ledger) if given is None else given
     stops = pd.concat([ledger.rows(ledger.outcome_in(OPTED_OUT) & ledger.channel_in(*TEXT_STOP_CHANNELS)),
                        opt_outs[["_key", "_ts"]]])
     withdrawn = _latest(keys, stops)
@@ -249,12 +258,18 @@ def find_opt_outs(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def lasting_blocks(leads: pd.DataFrame, activity: pd.DataFrame, opt_outs: pd.DataFrame, today: pd.Timestamp,
-                   reasons: pd.DataFrame) -> pd.DataFrame:
+                   reasons: pd.DataFrame, closed: ClosedNumbers = NO_CLOSED_NUMBERS) -> pd.DataFrame:
     """`reasons` (channel -> why closed, "" when open) with the legal limits added for calls and texts.
 
-    `leads` has `_key`, State, DNC Checked (parsed dates). A missing or stale Do Not Call check closes calls and
-    texts unless the homeowner reached out in the last 3 months; texts also need a consent on record."""
+    `leads` has `_key`, State, DNC Checked (parsed dates), Phone and Phone 2. A missing or stale Do Not Call check
+    closes calls and texts unless the homeowner reached out in the last 3 months; texts also need a consent on
+    record. `closed` holds the numbers opt-outs closed on whatever lead they were logged (`phone_opt_outs`): such a
+    number is neither called nor texted here (texts reopen with a later Text Consent of this lead); the lead's
+    other numbers stay in use. Adds `TEXT_PHONE`, the number to text, and `NUMBER_ISSUE`, the Data Issue naming a
+    number another lead's opt-out closed."""
     out = reasons.copy()
+    out[TEXT_PHONE] = out[PHONE] if PHONE in out.columns else None
+    out[NUMBER_ISSUE] = np.full(len(out), None, dtype=object)
     keys = leads["_key"]
     ledger = _Ledger(activity)
     checked = leads["DNC Checked"]
@@ -272,15 +287,29 @@ def lasting_blocks(leads: pd.DataFrame, activity: pd.DataFrame, opt_outs: pd.Dat
     dnc[age < 0] = "DNC Checked date is in the future"
     dnc[invited] = ""
     no_state = leads["State"].isna().to_numpy()
-    consent = text_consent(keys, ledger, opt_outs).to_numpy()
+    given = consent_given(keys, ledger)
+    consent = text_consent(keys, ledger, opt_outs, given).to_numpy()
     text_stops = ledger.outcome_in(OPTED_OUT) & ledger.channel_in(*TEXT_STOP_CHANNELS)
     stopped = (keys.isin(stopped_keys) | keys.isin(set(activity.loc[text_stops, "_key"]))).to_numpy() & ~consent
+    limits = number_limits(leads, reasons, given, closed) if not closed.events.empty else None
+    number_text = np.full(len(leads), "", dtype=object)
+    if limits is not None:  # a number closed by an opt-out, here or on another lead: like the lead's own opt-out
+        call = out["Call"].to_numpy(dtype=object).copy()
+        at = limits.positions
+        call[at] = np.where(call[at] == "", limits.call, call[at])
+        out["Call"] = call
+        number_text[at] = limits.text
+        for column, values in ((PHONE, limits.phone), (TEXT_PHONE, limits.text_phone), (NUMBER_ISSUE, limits.issue)):
+            cells = out[column].to_numpy(dtype=object).copy()
+            cells[at] = values
+            out[column] = cells
     for channel in TIMED_CHANNELS:
         current = out[channel]
         extra = np.where(no_state, "State needed for calling hours", dnc)
         if channel == "Text":
-            extra = np.where(extra != "", extra, np.where(stopped, "opted out of texts",
-                                                          np.where(consent, "", "no consent to text on record")))
+            extra = np.where(extra != "", extra, np.where(
+                stopped, "opted out of texts", np.where(number_text != "", number_text,
+                                                        np.where(consent, "", "no consent to text on record"))))
         out[channel] = current.where(current.ne(""), extra)
     return out
 

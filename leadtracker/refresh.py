@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, REASON_PREFIX, UNDELIVERED, channel_availability,
+from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, PHONE, REASON_PREFIX, UNDELIVERED, channel_availability,
                       classify_activity, compute_cadence, void_undelivered)
 from .compliance import Moment, Timing, allowed_text, call_outside_hours, lasting_blocks, rules_text, timing
 from .contact_audit import SOURCE as AUDIT_SOURCE
 from .contact_audit import audit_rows, known_audit_ids, ledger_opt_outs, new_row_opt_outs
 from .dashboard import build_dashboard
+from .phone_opt_outs import NUMBER_ISSUE, PIN_PREFIX, closed_numbers, dial_for, orphan_messages
 from .cma_refresh import lead_cma
 from .deadlines import compute_deadlines
 from .plan import Plan, parse_channels, parse_plan
@@ -186,6 +187,7 @@ def parse_activity(data: SheetData | None, known_keys: set[str], now: dt.datetim
                           for c in ("_key", "_ts", "Step", "Channel", "Direction", "Outcome", "Activity ID", "Note",
                                     "Ref")})
     empty["_flag_record"] = pd.Series(dtype=bool)
+    empty["_number_record"] = pd.Series(dtype=bool)
     if data is None or data.rows.empty:
         return classify_activity(empty), [], []
     raw = data.canonical(ACTIVITY_COLUMNS)
@@ -199,17 +201,23 @@ def parse_activity(data: SheetData | None, known_keys: set[str], now: dt.datetim
     wrong_number = outcome.eq("Wrong Number")
     opted_out = outcome.eq("Opted Out")
     flag_record = pd.Series(False, index=raw.index)
+    number_record = pd.Series(False, index=raw.index)  # which number an opt-out is about (phone_opt_outs)
     if opted_out.any():  # an opt-out the tool logged because a Do-Not box is ticked: the box decides, not the row
         rows = opted_out.index[opted_out]
-        flag_record[rows] = raw.loc[rows, "Source"].astype(object).eq(AUDIT_SOURCE).to_numpy(dtype=bool)
+        ids = raw.loc[rows, "Activity ID"].to_numpy(dtype=object)
+        number_record[rows] = [isinstance(i, str) and i.startswith(PIN_PREFIX) for i in ids]
+        flag_record[rows] = raw.loc[rows, "Source"].astype(object).eq(AUDIT_SOURCE).to_numpy(dtype=bool) \
+            & ~number_record[rows].to_numpy(dtype=bool)
     step = parse_column(ValueType.TEXT, raw["Step"], "Step").values
     frame = pd.DataFrame({
         "_key": keys, "_ts": stamps.values, "Step": step,
         "Channel": channel, "Direction": parse_column(ValueType.TEXT, raw["Direction"], "Direction").values,
         "Outcome": outcome,
-        # the number a Wrong Number names, if any (Ref or Note); only those rows carry them (ledgers run long)
-        "Note": _only_at(raw["Note"], wrong_number),
-        "Ref": _only_at(raw["Ref"], _ref_needed(raw, keys, outcome, step, wrong_number)),
+        # the number a Wrong Number or an opt-out names, if any (Ref or Note); only those rows carry them (ledgers
+        # run long)
+        "Note": _only_at(raw["Note"], wrong_number | opted_out),
+        "Ref": _only_at(raw["Ref"], _ref_needed(raw, keys, outcome, step, wrong_number) | opted_out),
+        "_number_record": number_record.values,
         "_flag_record": flag_record.values,
     }, index=raw.index)
     problems: list[tuple[str, str]] = []
@@ -243,18 +251,19 @@ def parse_activity(data: SheetData | None, known_keys: set[str], now: dt.datetim
     if unknown.any():
         sample = ", ".join(sorted(set(distinct_keys[distinct_unknown]))[:5])
         messages.append(f"Activity: {int(unknown.sum())} row(s) name a Lead ID that is not on Leads "
-                        f"(for example {sample}); they are kept and ignored.")
+                        f"(for example {sample}); they are kept and count for no lead's plan.")
     usable = frame[has_key & ~bad_time & ~future & ~bad_outcome & ~is_record]
     return classify_activity(usable), problems, messages
 
 
-def _only_at(values: pd.Series, mask: pd.Series) -> np.ndarray:
-    """The cells where `mask` holds, None elsewhere: a column the engine reads on a few rows of a long ledger."""
+def _only_at(values: pd.Series, mask: pd.Series) -> pd.Series:
+    """The cells where `mask` holds, None elsewhere: a column the engine reads on a few rows of a long ledger (kept
+    as objects: pandas would otherwise convert a column of text to its string type, row by row)."""
     out = np.full(len(values), None, dtype=object)
     where = np.flatnonzero(mask.to_numpy(dtype=bool))
     if where.size:
         out[where] = values.to_numpy(dtype=object)[where]
-    return out
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _ref_needed(raw: pd.DataFrame, keys: pd.Series, outcome: pd.Series, step: pd.Series,
@@ -439,7 +448,8 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     raw_activity = tables.activity.canonical(ACTIVITY_COLUMNS) if tables.activity is not None and \
         not tables.activity.rows.empty else None
     opt_outs = ledger_opt_outs(activity, raw_activity)
-    reasons = lasting_blocks(parsed, activity, opt_outs, today, channel_availability(parsed, activity))
+    closed = closed_numbers(parsed, activity, opt_outs)  # opt-outs follow the phone number to every lead
+    reasons = lasting_blocks(parsed, activity, opt_outs, today, channel_availability(parsed, activity), closed)
     engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
     cadence = compute_cadence(engine_input, activity, plan, settings, today)
     new_activity, clear_fills = quick_log(raw, keys, cadence, now, settings, plan, issues, activity)
@@ -451,10 +461,13 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
         new_stops = new_row_opt_outs(new_activity)
         opt_outs = pd.concat([opt_outs, new_stops], ignore_index=True) if len(new_stops) else opt_outs
         logged_keys = set(new_activity["Lead ID"])
+        if len(new_stops) or new_activity["Outcome"].eq("Opted Out").any():  # its number closes on other leads too
+            closed = closed_numbers(parsed, activity, opt_outs)
+            logged_keys |= set(parsed["_key"].iloc[closed.holders(parsed)].dropna())
         touched = parsed.index[parsed["_key"].isin(logged_keys)]
         their_activity = activity[activity["_key"].isin(logged_keys)]
         reasons.loc[touched] = lasting_blocks(parsed.loc[touched], their_activity, opt_outs, today,
-                                              channel_availability(parsed.loc[touched], their_activity))
+                                              channel_availability(parsed.loc[touched], their_activity), closed)
         engine_input = parsed.loc[touched].join(reasons.loc[touched].add_prefix(REASON_PREFIX))
         cadence.loc[touched] = compute_cadence(engine_input, their_activity, plan, settings, today)
 
@@ -462,7 +475,10 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     moment = Moment(now.replace(tzinfo=None), settings.zone)
     contact = timing(parsed, activity, moment)
     flag_logged_calls(new_activity, parsed, contact, moment, issues)
-    audit, text_fills = audit_rows(parsed, raw, opt_outs, known_audit_ids(raw_activity), now, settings.agent_name)
+    audit, text_fills = audit_rows(parsed, raw, opt_outs, known_audit_ids(raw_activity), now, settings.agent_name,
+                                   closed.to_record)
+    issues.add(reasons[NUMBER_ISSUE])
+    messages += orphan_messages(closed, parsed)
     if len(audit):
         columns = [c.name for c in ACTIVITY_COLUMNS]
         new_activity = pd.concat([new_activity, audit.reindex(columns=columns)], ignore_index=True) \
@@ -473,6 +489,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
                   ["Meeting Set is logged but Meeting Date is blank; add the date so the meeting is scheduled"]
                   * int(no_meeting_date.sum()))
     rank = rank_today(parsed, cadence, today, settings)
+    reasons[PHONE] = dial_for(reasons, cadence["Next Channel"])  # the number to text where a text is next
     today_sheet = build_today(parsed, cadence, rank, reasons, plan, settings, today, allowed_text(contact, moment))
 
     computed = pd.DataFrame(index=parsed.index)
@@ -515,10 +532,12 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
 
 
 def _as_engine_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    opted_out = rows["Outcome"].eq("Opted Out")  # the number an opt-out is about may be in its Note
     return pd.DataFrame({
         "_key": rows["Lead ID"], "_ts": pd.to_datetime(rows["Timestamp"]), "Step": rows["Step"],
         "Channel": rows["Channel"], "Direction": rows["Direction"], "Outcome": rows["Outcome"],
-        "Activity ID": rows["Activity ID"],
+        "Activity ID": rows["Activity ID"], "Note": rows["Note"].where(opted_out, None),
+        "Ref": rows["Ref"].where(opted_out, None),
     })
 
 

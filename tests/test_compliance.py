@@ -145,13 +145,19 @@ def test_a_stop_reply_ticks_do_not_text_and_is_recorded_once():
                dict(touch("L-1", None, days_ago(1), "Replied", "Text", direction="Inbound"), Note="END")]
     store = store_for([person], history)
     report = run_refresh(store, TODAY)
-    assert "2 contact records (Do Not Call checks, opt-outs) added to Activity." in report.summary
+    # the check, the reply's opt-out, and the number the reply is about (phone_opt_outs)
+    assert "3 contact records (Do Not Call checks, opt-outs) added to Activity." in report.summary
     leads = store.sheets["Leads"]
     assert leads[1][leads[0].index("Do Not Text")] == "Yes"
     activity = pd.DataFrame(store.sheets["Activity"][1:], columns=store.sheets["Activity"][0])
     opted = activity[activity["Outcome"] == "Opted Out"]
     assert list(opted["Note"]) == [f"Replied 'END' by text on {days_ago(1):%Y-%m-%d %H:%M}: no more texts unless "
-                                   "they give consent again"]
+                                   "they give consent again",
+                                   f"The opt-out from texts on {days_ago(1):%Y-%m-%d} is about (813) 555-0142 (the "
+                                   f"lead's Phone on {TODAY:%Y-%m-%d}): it is not texted again, on any lead, without "
+                                   "a new Text Consent, even if this Lead ID changes. If the opt-out was logged by "
+                                   "mistake, delete this row with it."]
+    assert list(opted["Ref"])[1] == "(813) 555-0142"
     assert list(activity.loc[activity["Outcome"] == "DNC Checked", "Note"]) == [
         f"Do Not Call lists checked on {TODAY - dt.timedelta(days=3):%Y-%m-%d}: not marked Do Not Call"]
     rows = len(activity)
