@@ -127,6 +127,30 @@ def legal_moment(state: str, zip_code: str | None, instant: dt.datetime) -> bool
     return True
 
 
+def open_numbers(lead: dict, mine: list[dict]) -> list[str]:
+    """The lead's numbers left after its Wrong Number rows (none names a number here: each closes the shown one)."""
+    numbers = [n for n in (lead["Phone"], lead.get("Phone 2")) if n]
+    return numbers[sum(1 for r in mine if r["Outcome"] == "Wrong Number"):]
+
+
+def numbers_opted_out(leads: list[dict], history: list[dict]) -> tuple[set, dict]:
+    """The numbers any lead's opt-out closed: for calls (for good), and for texts (number -> the latest stop). An
+    opt-out naming no number is about its lead's numbers left after Wrong Numbers (47 CFR 64.1200(d)(3), (a)(10))."""
+    calls, texts = set(), {}
+    for lead in leads:
+        mine = [r for r in history if r["Lead ID"] == lead["Lead ID"]]
+        for r in mine:
+            opted = r["Outcome"] == "Opted Out"
+            stops_calls = opted and r["Channel"] in ("Call", None)
+            if not (stops_calls or (opted and r["Channel"] == "Text") or r.get("Note") == "STOP"):
+                continue
+            for number in open_numbers(lead, mine):
+                if stops_calls:
+                    calls.add(number)
+                texts[number] = max(texts.get(number, r["Timestamp"]), r["Timestamp"])
+    return calls, texts
+
+
 def calls_within_24h(history, key, instant, zone):
     return sum(1 for r in history if r["Lead ID"] == key and r["Channel"] == "Call"
                and instant - dt.timedelta(hours=24) < r["Timestamp"].replace(tzinfo=zone) <= instant)
@@ -149,6 +173,7 @@ def test_today_never_proposes_a_forbidden_contact(scenario):
     zone = ZoneInfo(agent_zone)
     instant = now.replace(tzinfo=zone)
     by_key = {row["Lead ID"]: row for row in leads}
+    no_calls, no_texts = numbers_opted_out(leads, history)  # an opt-out follows the number to every lead
     for proposal in result.today.to_dict("records"):
         lead = by_key[proposal["Lead ID"]]
         key = lead["Lead ID"]
@@ -157,9 +182,14 @@ def test_today_never_proposes_a_forbidden_contact(scenario):
         mine = [r for r in history if r["Lead ID"] == key]
         opted = {r["Channel"] for r in mine if r["Outcome"] == "Opted Out"}
         if "Call" in channels or "Text" in channels:
-            numbers = [n for n in (lead["Phone"], lead.get("Phone 2")) if n]
-            wrong = sum(1 for r in mine if r["Outcome"] == "Wrong Number")  # none names a number: the shown one
-            assert wrong < len(numbers) and proposal["Contact"] == numbers[wrong], (numbers, wrong, proposal)
+            consents = [r["Timestamp"] for r in mine if r["Outcome"] == "Text Consent"]
+            usable = {"Call": [n for n in open_numbers(lead, mine) if n not in no_calls],
+                      "Text": [n for n in open_numbers(lead, mine)
+                               if n not in no_texts or (consents and max(consents) > no_texts[n])]}
+            for channel in {"Call", "Text"} & set(channels):
+                assert usable[channel], (channel, usable, proposal)
+            if channels[0] in usable:
+                assert proposal["Contact"] == usable[channels[0]][0], (usable, proposal)
             assert not lead["Do Not Call"] and lead["State"]
             age = (now.date() - lead["DNC Checked"]).days if lead["DNC Checked"] else None
             replied = [r["Timestamp"] for r in mine if r["Outcome"] == "Replied"]
