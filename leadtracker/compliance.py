@@ -174,7 +174,7 @@ def calls_last_24h(keys: pd.Series, activity: pd.DataFrame, moment: Moment) -> d
     if activity.empty:
         return {}
     since = pd.Timestamp(moment.local - dt.timedelta(hours=26))
-    recent = activity[(activity["_ts"] >= since) & activity["Channel"].eq("Call") & activity["_attempt"]]
+    recent = activity[(activity["_ts"] >= since) & activity["Channel"].isin(["Call"]) & activity["_attempt"]]
     if recent.empty:
         return {}
     stamps = _utc(recent["_ts"], moment.zone)

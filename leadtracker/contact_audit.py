@@ -27,7 +27,7 @@ def ledger_opt_outs(activity: pd.DataFrame, raw_activity: pd.DataFrame | None) -
     the ten digits the reply's Ref or Note names ("" when none)."""
     if raw_activity is None or activity.empty:
         return _with_numbers(find_opt_outs(pd.DataFrame()), None)
-    inbound = activity["_inbound"] & (activity["Channel"].isna() | activity["Channel"].eq("Text"))
+    inbound = activity["_inbound"] & (activity["Channel"].isna() | activity["Channel"].isin(["Text"]))
     rows = activity[inbound]
     if rows.empty:
         return _with_numbers(find_opt_outs(pd.DataFrame()), None)
@@ -139,7 +139,7 @@ def known_audit_ids(raw_activity: pd.DataFrame | None) -> set[str]:
     """The ids of the audit rows already written (by Source, so a 500,000-row ledger costs one comparison)."""
     if raw_activity is None or raw_activity.empty:
         return set()
-    mine = raw_activity["Source"].eq(SOURCE).to_numpy(dtype=bool)
+    mine = raw_activity["Source"].isin([SOURCE]).to_numpy(dtype=bool)
     return {str(i).strip() for i in raw_activity["Activity ID"].to_numpy(dtype=object)[mine] if i is not None}
 
 

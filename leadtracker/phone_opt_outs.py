@@ -96,7 +96,7 @@ def named_phone(rows: pd.DataFrame) -> pd.Series:
 
 def opt_out_rows(activity: pd.DataFrame) -> pd.DataFrame:
     """The homeowner's Opted Out rows on a phone channel (Call, Text or none), with their kind."""
-    rows = activity[activity["Outcome"].eq("Opted Out")] if len(activity) else activity
+    rows = activity[activity["Outcome"].isin(["Opted Out"])] if len(activity) else activity
     if rows.empty:
         return rows.assign(kind=pd.Series(dtype=object))
     if "_flag_record" in rows.columns:
