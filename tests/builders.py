@@ -77,3 +77,17 @@ def row_of(result, lead_id: str) -> dict[str, object]:
 
 def refresh_store(store: MemoryStore, today: dt.date = TODAY):
     return run_refresh(store, today)
+
+
+def save_xlsx(store: MemoryStore, path):
+    """A memory store's sheets written as a real .xlsx (the commands then open it as an agent's workbook)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in store.sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path

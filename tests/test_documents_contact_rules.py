@@ -9,9 +9,9 @@ import datetime as dt
 from email import policy
 from email.parser import BytesParser
 
-import openpyxl
 import pandas as pd
 import pytest
+from builders import save_xlsx
 from document_builders import TODAY, activity_rows, base_lead, comps_rows, touch, workbook
 from smtp_server import PASSWORD, SmtpServer
 
@@ -224,21 +224,10 @@ def test_cma_out_makes_formula_looking_ids_text(tmp_path):
 
 # --- 4: Activity rows saved without a refresh -----------------------------------------------------------------------
 
-def _xlsx(store, path):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in store.sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_emails_without_refresh_save_their_activity_rows(tmp_path):
     with SmtpServer() as server:
         memory = workbook([base_lead("L-1", "Alden Fairbrook")], settings=server.settings())
-        path = _xlsx(memory, tmp_path / "MyLeads.xlsx")
+        path = save_xlsx(memory, tmp_path / "MyLeads.xlsx")
         report = run_emails(XlsxStore(path), path, tmp_path / "out", send=True, today=TODAY, environ=ENV,
                             refresh=False)
     assert report.sent == ["L-1 D1 to l-1@example.com"] and report.logged == 1

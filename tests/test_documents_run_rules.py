@@ -9,6 +9,7 @@ import json
 
 import openpyxl
 import pytest
+from builders import save_xlsx
 from document_builders import TODAY, activity_rows, base_lead, touch, workbook
 from smtp_server import PASSWORD, SmtpServer
 
@@ -21,17 +22,6 @@ ENV = {"LEADTRACKER_SMTP_PASSWORD": PASSWORD}
 TYPO = dt.datetime(2062, 11, 28, 10, 0)  # 2062 typed for 2026
 SAME_ADDRESS = ("another lead with the same email address ({first}) comes first in this run; one email per address "
                 "per run, so this one goes next run")
-
-
-def _xlsx(store, path):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in store.sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def _sheet(path, name) -> list[dict]:
@@ -57,7 +47,7 @@ def test_a_future_dated_row_does_not_hold_back_the_letter_or_email_due_today(tmp
         touch("L-3", "D1", 1, "Letter"), _future(touch("L-3", "D1", 0, "Email")),  # the email half is still owed
         touch("L-4", "D1", 1, "Letter"),  # the control: its email half is owed
     ]
-    book = _xlsx(workbook(leads, activity), tmp_path / "MyLeads.xlsx")
+    book = save_xlsx(workbook(leads, activity), tmp_path / "MyLeads.xlsx")
     computed = read_workbook(XlsxStore(book), TODAY).result.leads.set_index("Lead ID")
     assert computed.loc[["L-1", "L-2"], "Next Step"].tolist() == ["D1", "D1"]  # the refresh ignores the typos
     assert computed.loc[["L-1", "L-2"], "Next Channel"].tolist() == ["Letter + Email"] * 2

@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from builders import TODAY, computed, lead, row_of, store_for, touch
+from builders import TODAY, computed, lead, row_of, save_xlsx, store_for, touch
 from leadtracker.cli import main
 from leadtracker.commands import open_store, run_refresh
 
@@ -143,18 +143,6 @@ def test_an_opt_out_that_names_a_number_closes_that_number_only():
 
 # --- Lead IDs that are no longer on Leads --------------------------------------------------------------------------
 
-def _save(path: Path, store) -> Path:
-    """The memory store's sheets as a real .xlsx."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in store.sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
-
-
 def _rename(path: Path, old: str, new: str, **values: object) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb["Leads"]
@@ -177,7 +165,7 @@ def test_a_renamed_lead_keeps_its_opt_out(tmp_path, capsys):
     logged the opt-out recorded which number it is about, so PF-7's number stays closed."""
     asked = morgan("PF-1", **{"DNC Checked": dt.date(2026, 10, 1), "Log Outcome": "Opted Out", "Log Channel": "Call",
                               "Log Note": "asked us to stop calling"})
-    path = _save(tmp_path / "Tracker.xlsx", store_for([asked], plan=CALL_FIRST))
+    path = save_xlsx(store_for([asked], plan=CALL_FIRST), tmp_path / "Tracker.xlsx")
     assert main(["refresh", str(path), "--now", "2026-10-03T14:00"]) == 0
     pinned = _activity(path)
     pinned = pinned[pinned["Activity ID"].astype(str).str.startswith("NUM-")]
@@ -205,7 +193,7 @@ def test_a_renamed_lead_keeps_its_opt_out(tmp_path, capsys):
 def test_an_orphan_opt_out_naming_no_number_is_named_in_the_message(tmp_path, capsys):
     """Renamed before any refresh recorded the number: the tool cannot know it, so it says which Lead ID has the
     opt-out and what to do, without printing the number."""
-    path = _save(tmp_path / "Tracker.xlsx", store_for([morgan("PF-7")], [opt_out("PF-1")], plan=CALL_FIRST))
+    path = save_xlsx(store_for([morgan("PF-7")], [opt_out("PF-1")], plan=CALL_FIRST), tmp_path / "Tracker.xlsx")
     assert main(["refresh", str(path), "--today", TODAY.isoformat()]) == 0
     printed = capsys.readouterr().out
     assert ("Activity: PF-1 is not on Leads but has an opt-out from calls on 2026-10-03; the number it is about is "
