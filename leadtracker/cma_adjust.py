@@ -625,7 +625,8 @@ def _location_gap(pairs: pd.DataFrame, subjects: pd.DataFrame, comps: pd.DataFra
     gap = np.zeros(len(pairs))
     premium = np.full(len(pairs), np.nan)
     weight, limit = markets.table["location_weight"].to_numpy(float), markets.table["location_limit"].to_numpy(float)
-    premium_limit = _area_value(markets, "premium_limit", np.arange(len(markets.table)))
+    premium_limit = (markets.table["premium_limit"].to_numpy(float) if "premium_limit" in markets.table
+                     else np.zeros(len(markets.table)))  # a table without it (built by hand): no premium
     for a in np.unique(area[area >= 0]):
         index = markets.locations[a] if a < len(markets.locations) else None
         if index is None:

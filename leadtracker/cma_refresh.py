@@ -199,8 +199,7 @@ def cma_sheet(run: CmaRun, subjects: pd.DataFrame, lead_ids: pd.Series, today: p
         date = np.where(lines["listing"].to_numpy(bool), comps["listed"].to_numpy("datetime64[ns]")[c],
                         comps["date"].to_numpy("datetime64[ns]")[c])
         flags = np.where(np.abs(lines["net_pct"]) > 0.15, "net adjustment over 15%", "")
-        flags = np.where(lines["gross_pct"] > 0.25, np.where(flags == "", "", flags + "; ") + "gross adjustment over "
-                         "25%", flags)
+        flags = _join(flags, np.where(lines["gross_pct"] > 0.25, "gross adjustment over 25%", ""))
         flags = _join(flags, _premium_notes(lines))
         flags = np.where(lines["usable"].to_numpy(bool), flags,
                          "not used for the value: no local sale-to-list ratio to discount the asking price")
@@ -281,6 +280,7 @@ def _own_sale_rows(own: pd.DataFrame, comps: pd.DataFrame, ids: np.ndarray) -> p
 
 
 def _join(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two columns of notes, "; " between them where both say something."""
     both = (first != "") & (second != "")
     return np.where(both, first + "; " + second, np.where(first == "", second, first))
 
@@ -288,11 +288,11 @@ def _join(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 def _premium_notes(lines: pd.DataFrame) -> np.ndarray:
     """Why a comp carries an implied condition adjustment, where it is 10% or more off homes like it nearby."""
     premium = np.nan_to_num(lines["premium"].to_numpy(float)) if "premium" in lines else np.zeros(len(lines))
-    pct = np.round(np.abs(np.expm1(premium)) * 100).astype(int).astype(str)
-    side = np.where(premium > 0, "above", "below")
-    text = ("sold " + pct + "% " + side + " homes like it nearby: part of that is taken as "
-            + np.where(premium > 0, "better", "worse") + " condition or updates than its facts show")
-    return np.where(np.abs(np.expm1(premium)) >= 0.10, text, "").astype(object)
+    gap = np.abs(np.expm1(premium))
+    text = ("sold " + np.round(gap * 100).astype(int).astype(str) + "% " + np.where(premium > 0, "above", "below")
+            + " homes like it nearby: part of that is taken as " + np.where(premium > 0, "better", "worse")
+            + " condition or updates than its facts show")
+    return np.where(gap >= 0.10, text, "").astype(object)
 
 
 def _value_notes(values: pd.DataFrame, run: CmaRun) -> np.ndarray:
