@@ -122,9 +122,9 @@ def test_a_ticked_box_record_does_not_outlive_the_box_but_a_homeowner_opt_out_do
     store = workbook(leads, [box, said])
     report = run_emails(store, tmp_path / "w.xlsx", tmp_path / "out", today=TODAY, refresh=False)
     assert sorted(_drafted(report)) == [("2026-11-29_L-1_D1_d1_intro.eml", "same@example.com")]
-    assert _reasons(report) == {  # L-2 is open too; it waits only because one address gets one email per run
-        "L-2": "another lead with the same email address (L-1) comes first in this run; one email per address per "
-               "run, so this one goes next run",
+    assert _reasons(report) == {  # L-2 is open too; it waits only because one address gets one email a day
+        "L-2": "another lead with the same email address (L-1) comes first in this run; one email per address a "
+               "day, so this one goes on a later day",
         "L-4": "email not allowed: told@example.com opted out on lead L-3"}
 
 

@@ -1,6 +1,6 @@
 """Rules for one letters or emails run as a whole: the documents read exactly the Activity the refresh reads (a row
-dated in the future is ignored by both), and one email per address per run (two leads on one mailbox get one email
-today; the other goes next run)."""
+dated in the future is ignored by both), and one email per address a day (two leads on one mailbox get one email
+today, however many runs; the other goes on a later day)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # aiosmtp
 ENV = {"LEADTRACKER_SMTP_PASSWORD": PASSWORD}
 TYPO = dt.datetime(2062, 11, 28, 10, 0)  # 2062 typed for 2026
 SAME_ADDRESS = ("another lead with the same email address ({first}) comes first in this run; one email per address "
-                "per run, so this one goes next run")
+                "a day, so this one goes on a later day")
+EARLIER_TODAY = ("another lead with the same email address ({first}) was emailed today; one email per address a "
+                 "day, so this one goes on a later day")
 
 
 def _sheet(path, name) -> list[dict]:
@@ -81,7 +83,7 @@ def _shared_leads():
             base_lead("L-3", "Corwin Yardley")]
 
 
-def test_two_leads_on_one_address_get_one_email_sent_and_the_other_goes_next_run(tmp_path):
+def test_two_leads_on_one_address_get_one_email_a_day_and_the_other_goes_the_next_day(tmp_path):
     book = tmp_path / "MyLeads.xlsx"
     with SmtpServer() as server:
         store = workbook(_shared_leads(), settings=server.settings())
@@ -97,10 +99,13 @@ def test_two_leads_on_one_address_get_one_email_sent_and_the_other_goes_next_run
         log = [json.loads(line) for line in (tmp_path / "MyLeads.email-log.jsonl").read_text().splitlines()]
         assert sorted((line["lead_id"], line["event"]) for line in log) == [("L-1", "sent"), ("L-3", "sent")]
 
-        # L-2's step is not done: it is still due, and the next run emails it
+        # L-2's step is not done: it is still due; a second run today still holds it, tomorrow's run emails it
         leads = read_workbook(store, TODAY).result.leads.set_index("Lead ID")
         assert (leads.at["L-2", "Next Step"], leads.at["L-2", "Next Channel"]) == ("D1", "Letter + Email")
         assert leads.at["L-2", "Due Date"].date() <= TODAY
+        same_day = run_emails(store, book, tmp_path / "out", send=True, today=TODAY, environ=ENV)
+        assert same_day.sent == [] and len(server.received) == 2
+        assert {s.lead_id: s.reason for s in same_day.skipped} == {"L-2": EARLIER_TODAY.format(first="L-1")}
         tomorrow = TODAY + dt.timedelta(days=1)
         again = run_emails(store, book, tmp_path / "out", send=True, today=tomorrow, environ=ENV)
         assert again.sent == ["L-2 D1 to HomeOwner@Example.COM"] and again.skipped == []

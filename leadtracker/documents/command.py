@@ -14,7 +14,8 @@ emails WORKBOOK --out DIR [--send] [--step S] [--lead ID ...] [--today D]
     they go out through the SMTP server on the Settings sheet: each accepted message is appended to the outbound
     log at once (so an interrupted run never sends twice) and becomes an Activity row with the same id sync-email
     gives it, so a later `sync-email own` adds nothing; a refused address becomes a Bounced row. An address gets one
-    email per run, drafts or sent: two leads on one mailbox go one per run, in sheet order.
+    email a day, drafts or sent: two leads on one mailbox go one a day, in sheet order (an Email row Sent today on
+    Activity holds the address too).
 The outbound log is sync/email_logs/own_log.py's format (`MyLeads.email-log.jsonl` beside the workbook): one JSON
 line per message and recipient with time, lead id, step, to, subject and message id (the issue's CSV columns) plus
 the event, the template and the SMTP reply. One format, one writer, one reader.
@@ -48,7 +49,7 @@ from .meetings import SlotBook, business_days, invite, meeting_slots
 from .pdf import PdfUnavailable, convert_to_pdf, find_soffice, INSTALL_HINT, letters_pdf
 from .selection import Job, Skipped, Workbook, read_workbook, select, text_jobs
 from .sms import sms_draft
-from .suppression import Closed, address_of, closed_addresses
+from .suppression import Closed, address_of, closed_addresses, emailed_on
 from .templates import LETTER_SUFFIX, TEXT_SUFFIX, HTML_SUFFIX, EmailTemplate, LetterTemplate, TemplateFinder
 from .text import clean, csv_safe, file_part
 
@@ -364,6 +365,7 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
     # One email per address per run: two leads on one mailbox (the same owners' second house, a typo) would get two
     # emails at once. The first in sheet order takes the address; the other is not logged, so it stays due.
     emailed: dict[str, str] = {}  # compared address -> the lead it goes to in this run
+    earlier = emailed_on(book.result.leads, book.activity, book.today)  # ... or went to earlier today
     waiting: list[tuple[Job, str]] = []  # the other leads on those addresses, listed once sending is over
     known_sent: set[str] = set()
     known_drafts: set[str] = set()
@@ -387,7 +389,7 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
                 _skip(report, job, closed[address_of(to)].reason)
                 continue
             key = address_of(to) or to.casefold()
-            if key in emailed:
+            if key in emailed or earlier.get(key, job.lead_id) != job.lead_id:
                 waiting.append((job, key))
                 continue
             if job.template not in templates:
@@ -487,7 +489,9 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
     for job, key in waiting:  # an address refused for good on the first lead is closed now: say that instead
         _skip(report, job, closed[key].reason if key in closed else
               f"another lead with the same email address ({emailed[key]}) comes first in this run; one email per "
-              "address per run, so this one goes next run")
+              "address a day, so this one goes on a later day" if key in emailed else
+              f"another lead with the same email address ({earlier[key]}) was emailed today; one email per "
+              "address a day, so this one goes on a later day")
     texts = text_jobs(book)
     if texts:
         report.texts = Path(out) / f"texts-{book.today.isoformat()}.csv"

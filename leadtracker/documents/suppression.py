@@ -66,3 +66,24 @@ def closed_addresses(leads: pd.DataFrame, activity: pd.DataFrame) -> dict[str, C
             for address in addresses.get(key, ()):
                 out.setdefault(address, Closed(address, clean(key), CLOSING[what]))
     return out
+
+
+def emailed_on(leads: pd.DataFrame, activity: pd.DataFrame, day) -> dict[str, str]:
+    """Compared address -> a lead whose email to it went out on `day` (an Email row Sent or Delivered, by this tool,
+    sync-email or the quick log).
+
+    One address gets one email a day: two leads on one mailbox (the same owners' second house) would otherwise get
+    the second email from a second `emails --send` run the same day, once the first lead's step is done."""
+    out: dict[str, str] = {}
+    if leads.empty or activity.empty or "Email" not in leads.columns:
+        return out
+    sent = activity["Outcome"].isin(["Sent", "Delivered"]) & activity["Channel"].eq("Email") \
+        & ~activity["_inbound"].fillna(False).astype(bool) & activity["_ts"].dt.date.eq(day)
+    senders = set(activity.loc[sent, "_key"].dropna())
+    if not senders:
+        return out
+    for lead_id, email in zip(leads["Lead ID"], leads["Email"]):
+        key = address_of(email)
+        if key and lead_id in senders:
+            out.setdefault(key, clean(lead_id))
+    return out
