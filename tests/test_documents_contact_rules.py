@@ -110,6 +110,34 @@ def test_an_opted_out_address_is_never_emailed_on_any_lead(tmp_path):
         "L-2": "email not allowed: same@example.com unsubscribed on lead L-1"}
 
 
+
+def test_an_unsubscribed_address_stays_closed_after_the_lead_s_email_is_changed(tmp_path):
+    """sync-email names the address in the Unsubscribed row's Note; the agent then types the owner's new address on
+    L-1 and a re-imported list brings the old one back on L-2: the old one is still never emailed. An address in a
+    note the agent typed on an opt-out (where the owner asked to be written to instead) closes nothing."""
+    from email_log_files import at, sendgrid_event, write_json
+
+    from sync.email_logs.command import run_sync_email
+
+    before = workbook([base_lead("L-1", "Alden Fairbrook", Email="old.box@example.com")])
+    events = write_json(tmp_path / "sendgrid.json", [
+        sendgrid_event("unsubscribe", "old.box@example.com", at(26), 1, "d1", lead_id="L-1")])
+    run_sync_email(before, [str(events)], None, today=TODAY)
+    synced = [row for row in activity_rows(before) if row["Outcome"] == "Unsubscribed"]
+    assert [(r["Lead ID"], r["Note"]) for r in synced] == [("L-1", "Unsubscribed: never email old.box@example.com")]
+
+    typed = {**touch("L-3", None, 2, "Email", "Opted Out", "Inbound"),
+             "Note": "no more email to her; she asked us to write to her son at kin@example.com"}
+    after = workbook([base_lead("L-1", "Alden Fairbrook", Email="new.box@example.com"),
+                      base_lead("L-2", "Alden Fairbrook", Email="Old.Box@example.com"),  # the list, re-imported
+                      base_lead("L-3", "Briony Wexford", Email="briony@example.com"),
+                      base_lead("L-4", "Corwin Wexford", Email="kin@example.com")], synced + [typed])
+    report = run_emails(after, tmp_path / "w.xlsx", tmp_path / "out", today=TODAY, refresh=False)
+    assert _reasons(report) == {"L-1": "email not allowed: unsubscribed",  # its own row, whatever its address
+                                "L-2": "email not allowed: old.box@example.com unsubscribed on lead L-1",
+                                "L-3": "email not allowed: opted out on 2026-11-27"}
+    assert _drafted(report) == [("2026-11-29_L-4_D1_d1_intro.eml", "kin@example.com")]
+
 def test_a_ticked_box_record_does_not_outlive_the_box_but_a_homeowner_opt_out_does(tmp_path):
     from leadtracker.contact_audit import SOURCE
 

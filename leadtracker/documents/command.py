@@ -49,14 +49,13 @@ from .meetings import SlotBook, business_days, invite, meeting_slots
 from .pdf import PdfUnavailable, convert_to_pdf, find_soffice, INSTALL_HINT, letters_pdf
 from .selection import Job, Skipped, Workbook, read_workbook, select, text_jobs
 from .sms import sms_draft
-from .suppression import Closed, address_of, closed_addresses, emailed_on
+from .suppression import SOURCE_EMAILS, Closed, address_of, closed_addresses, emailed_on
 from .templates import LETTER_SUFFIX, TEXT_SUFFIX, HTML_SUFFIX, EmailTemplate, LetterTemplate, TemplateFinder
 from .text import clean, csv_safe, file_part
 
 MEETING_STEP = "D4"
 ATTACH_ANALYSIS = ("D3",)
 SOURCE_LETTERS = "letters"
-SOURCE_EMAILS = "emails"
 
 Progress = Callable[[str], None]
 
@@ -534,7 +533,7 @@ def _bounce_row(email: _Email, book: Workbook, result) -> dict:
     bare = email.message_id.strip("<>")
     return {"Activity ID": activity_id(email.job.lead_id, "bounce", "m:" + bare), "Timestamp": _stamp(book),
             "Lead ID": email.job.lead_id, "Step": email.job.step, "Channel": "Email", "Direction": "Inbound",
-            "Outcome": "Bounced", "Note": f"Bounced: the address does not work ({result.code} {result.response})",
+            "Outcome": "Bounced", "Note": f"Bounced: {email.to} does not work ({result.code} {result.response})",
             "Source": SOURCE_EMAILS, "Ref": email.message_id, "By": None}
 
 

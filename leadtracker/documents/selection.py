@@ -24,6 +24,7 @@ from ..refresh import Result, parse_activity, refresh
 from ..store import Store
 from .context import story_rows
 from .names import Addressee, addressee
+from .suppression import NAMED, named_addresses
 from .text import clean, to_date
 
 COMPANION_DAYS = 7
@@ -83,6 +84,8 @@ def read_workbook(store: Store, today: dt.date | None) -> Workbook:
     # the same `now` as the refresh: a row dated in the future (2062 for 2026) is left out here too, so it cannot
     # close a channel or pass for a step done that the Due Date says is still owed
     activity, _, _ = parse_activity(tables.activity, set(keys.dropna()), now)
+    if len(activity):
+        activity[NAMED] = named_addresses(tables.activity.canonical(schema.ACTIVITY_COLUMNS), activity)
     reasons = channel_availability(leads.assign(_key=keys), activity) if len(leads) else pd.DataFrame()
     comps, markets = _cma_lines(result)
     stories_sheet = store.read(schema.SHEET_STORIES, schema.STORY_COLUMNS)

@@ -5,17 +5,23 @@ who asked not to get it (15 U.S.C. 7704(a)(4)), and DESIGN §8 says an opted-out
 lead rows often share one address (the same owners on two properties, a re-imported list), so the run collects,
 from the whole workbook: leads marked Do Not Email, and the Activity rows that close an address on the Email channel
 (Unsubscribed, which sync-email also writes for a spam complaint; Opted Out, except the record the tool logs for a
-ticked box; Bounced). An address is compared in
-sync's form (sync.email_logs.events.address_key: lower case, +tag dropped).
+ticked box; Bounced). A closing row that sync-email or `emails --send` wrote names its address in its Note, so that
+address stays closed after the lead's Email is changed. An address is compared in sync's form
+(sync.email_logs.events.address_key: lower case, +tag dropped).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .text import clean
+
+SOURCE_EMAILS = "emails"  # the Source of the Activity rows `emails` writes (sent, bounced)
+NAMED = "_named_addresses"  # the parsed ledger's column of addresses a closing row names (named_addresses)
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 
 # Activity outcome -> the words for it; a row counts on the Email channel or on no channel (as cadence reads them:
 # Unsubscribed and Bounced are email's, an Opted Out with no channel closes every channel).
@@ -62,9 +68,28 @@ def closed_addresses(leads: pd.DataFrame, activity: pd.DataFrame) -> dict[str, C
         # an Opted Out row the tool logged for a ticked Do Not Email box is the box's record: the box decides (above)
         box = activity["_flag_record"].fillna(False).astype(bool) if "_flag_record" in activity.columns else False
         rows = activity[outcome.isin(list(CLOSING)) & on_email & ~box].sort_values("_ts", kind="stable")
-        for key, what in zip(rows["_key"], rows["Outcome"]):
-            for address in addresses.get(key, ()):
+        named = rows[NAMED] if NAMED in rows.columns else pd.Series((), index=rows.index, dtype=object)
+        for key, what, also in zip(rows["_key"], rows["Outcome"], named):
+            for address in (*addresses.get(key, ()), *(also if isinstance(also, tuple) else ())):
                 out.setdefault(address, Closed(address, clean(key), CLOSING[what]))
+    return out
+
+
+def named_addresses(raw_activity: pd.DataFrame, activity: pd.DataFrame) -> pd.Series:
+    """For the ledger's closing rows written by sync-email or `emails --send`, the address their Note names
+    ("Unsubscribed: never email x@example.com"), so it stays closed after the lead's Email is changed; aligned with
+    `activity` (the parsed ledger, whose index is the sheet's). Notes an agent typed are not read: an address there
+    may be one the owner asked to be written to instead."""
+    from sync.email_logs.sync import SOURCE_PREFIX
+
+    out = pd.Series(None, index=activity.index, dtype=object)
+    rows = activity.index[activity["Outcome"].isin(list(CLOSING))] if len(activity) else activity.index
+    for row in rows:
+        written_by = clean(raw_activity.at[row, "Source"]) or ""
+        if written_by.startswith(SOURCE_PREFIX) or written_by == SOURCE_EMAILS:
+            found = tuple(k for k in map(address_of, _ADDRESS.findall(clean(raw_activity.at[row, "Note"]) or ""))
+                          if k)
+            out[row] = found or None
     return out
 
 

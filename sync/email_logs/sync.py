@@ -273,15 +273,17 @@ class Sync:
 
 def note_for(event: EmailEvent) -> str:
     extra = [] if event.time_known else ["date unknown (the export has none; the file's date is used)"]
+    who = event.address  # named on a closing row: it stays closed if the lead's Email is changed later
     if event.kind == ev.SENT:
         text = f"Subject: {one_line(event.subject, 120)}" if event.subject else "Email sent"
     elif event.kind == ev.BOUNCE:
-        text = "Bounced: the address does not work" + (f" ({one_line(event.detail, 100)})" if event.detail else "")
+        text = f"Bounced: {who or 'the address'} does not work" + \
+            (f" ({one_line(event.detail, 100)})" if event.detail else "")
     elif event.kind == ev.UNSUBSCRIBE:
-        text = "Unsubscribed: never email again" + (f" ({event.detail})" if event.detail and "asked" in
-                                                   event.detail else "")
+        text = f"Unsubscribed: never email {who or 'again'}" + \
+            (f" ({event.detail})" if event.detail and "asked" in event.detail else "")
     elif event.kind == ev.COMPLAINT:
-        text = "Marked the email as spam: never email again"
+        text = f"Marked the email as spam: never email {who or 'again'}"
     elif event.kind == ev.REPLY:
         text = f"Replied: {one_line(event.subject, 120)}" if event.subject else "Replied"
     elif event.kind == ev.OPEN:
