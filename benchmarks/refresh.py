@@ -68,11 +68,12 @@ WORKBOOK_NOTE = (
     "addresses in 41 cities in 29 states + DC, ZIPs partly as numbers, phones in 4 formats, example.* emails, lenders, "
     "balances, liens, values, scores, default/notice/filing/sale dates, beds/baths/sqft/lot/year/garage, type, "
     "lat/lon, source, received, agent, meeting dates, Do-Not flags, DNC checked, notes); computed columns blank; "
-    "about 2% messy cells (text dates, '187k', 'TBD', bad phones/emails/states/ZIPs), 0.5% blank Lead IDs, 0.1% "
-    "duplicated ids, 1% quick-log entries. Activity: about 5 rows per lead (D1..D7 then N, Letter/Email/Call/Text, "
+    "one lead in 50 with the phone number of another (the same owner's second property); about 2% messy cells "
+    "(text dates, '187k', 'TBD', bad phones/emails/states/ZIPs), 0.5% blank Lead IDs, 0.1% duplicated ids, 1% "
+    "quick-log entries. Activity: about 5 rows per lead (D1..D7 then N, Letter/Email/Call/Text, "
     "realistic outcomes, some terminal: Meeting Set, Not Interested, Do Not Contact...), chronological.")
 
-# --- invented data pools (phones use 555-01xx, reserved for fiction; emails use example.* domains) ----------------
+# --- invented data pools (phones in the 555 exchange, no one's listed number; emails use example.* domains) ----------
 
 FIRST = (
     "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
@@ -242,9 +243,14 @@ def make_leads(n: int, rng: np.random.Generator) -> tuple[dict[str, list], dict[
     def maybe(mask, values):
         return [v if m else None for v, m in zip(values, mask)]
 
-    def phone(area: str, k: int) -> str:
+    # a number per lead, as on a real list: lines of the 555 exchange counted per city; one lead in 50 has the number
+    # of the lead before it in its city (the same owner's second property). Typed four ways.
+    lines = pd.Series(city_ix).groupby(city_ix).cumcount().to_numpy()
+    lines = np.where((np.arange(n) % 50 == 49) & (lines > 0), lines - 1, lines)
+
+    def phone(area: str, k: int, number: int) -> str:
         fmt = k % 4
-        line = f"01{k % 100:02d}"
+        line = f"{number % 10_000:04d}"
         return (f"({area}) 555-{line}", f"{area}-555-{line}", f"{area}.555.{line}", f"+1 {area} 555 {line}")[fmt]
 
     ks = rng.integers(0, 10_000, size=n)
@@ -264,8 +270,9 @@ def make_leads(n: int, rng: np.random.Generator) -> tuple[dict[str, list], dict[
         "Mailing City": [CITIES[j][0] if a else c[0] for j, a, c in zip(m_city_ix, absentee, cities)],
         "Mailing State": [CITIES[j][1] if a else c[1] for j, a, c in zip(m_city_ix, absentee, cities)],
         "Mailing ZIP": [CITIES[j][2] if a else c[2] for j, a, c in zip(m_city_ix, absentee, cities)],
-        "Phone": maybe(phones_ok, [phone(c[4], int(k)) for c, k in zip(cities, ks)]),
-        "Phone 2": maybe(phones_ok & phone2, [phone(c[4], int(k) + 37) for c, k in zip(cities, ks)]),
+        "Phone": maybe(phones_ok, [phone(c[4], int(k), line) for c, k, line in zip(cities, ks, lines)]),
+        "Phone 2": maybe(phones_ok & phone2, [phone(c[4], int(k) + 37, line + 5_000)
+                                              for c, k, line in zip(cities, ks, lines)]),
         "Email": maybe(email_ok, [f"{f.lower()}.{l.lower().replace(' ', '').replace(chr(39), '')}{k % 100}@"
                                   f"{email_domains[k % 3]}" for f, l, k in zip(first, last, ks)]),
         "Lender": _pick(rng, LENDERS, n),

@@ -5,10 +5,11 @@ to calls and texts (47 CFR 64.1200(a)(10)). The Activity ledger is keyed by Lead
 hand, or the same number on a second lead (another property, a new vendor list), would make the number callable
 again. Here the request follows the number, as an email opt-out follows the address (documents/suppression.py).
 
-Which opt-outs: an Opted Out row on Call, on Text or on no channel, and a STOP reply by text. An Opted Out row the tool
-logged for a ticked Do-Not box is the box's record, not the homeowner's request, and stays with its lead (the box
-decides). An opt-out from calls (Call or no channel) closes calls to the number for good and texts to it until the
-lead logs a Text Consent after it; an opt-out from texts closes texts only, until such a consent.
+Which opt-outs: an Opted Out row on Call, on Text or on no channel, and a STOP reply by text. An opt-out from calls
+(Call or no channel) closes calls to the number for good and texts to it until the lead logs a Text Consent after it;
+an opt-out from texts closes texts only, until such a consent. A ticked Do Not Call box closes calls and texts to its
+lead's numbers on every lead holding them, Do Not Text texts, for as long as it is ticked: the box decides, so the
+Opted Out row the tool logs for it is the box's record, not the homeowner's request, and is not read here.
 
 Which number an opt-out is about:
 - the number its Ref or Note names, read as a Wrong Number row's is (`cadence.named_number`), when it is a US number;
@@ -40,6 +41,8 @@ TEXT_PHONE = "_text_phone"  # reasons column: the number to text (PHONE is the o
 NUMBER_ISSUE = "_number_issue"  # reasons column: a Data Issue naming a number another lead's opt-out closed
 CALL, TEXT = "Call", "Text"
 PHONE_COLUMNS = ("Phone", "Phone 2")
+BOXES = ((CALL, "Do Not Call"), (TEXT, "Do Not Text"))
+BOX_TIME = pd.Timestamp("2262-01-01")  # a box has no date; after every consent, so only unticking it reopens
 MAX_MESSAGES = 10
 _EVENT_COLUMNS = ["number", "kind", "_key", "_ts"]
 
@@ -108,9 +111,48 @@ def opt_out_rows(activity: pd.DataFrame) -> pd.DataFrame:
 
 def closed_numbers(leads: pd.DataFrame, activity: pd.DataFrame, stop_replies: pd.DataFrame) -> ClosedNumbers:
     """The numbers closed by the ledger's opt-outs and STOP replies (`compliance.find_opt_outs`, with `number`: the
-    ten digits the reply names, if any). `leads` has `_key`, Phone and Phone 2 (parsed); `activity` the engine's
-    rows, with Note and Ref on Opted Out rows and `_number_record` marking the rows that record an opt-out's number
-    (Activity ID "NUM-...")."""
+    ten digits the reply names, if any), and by the Do-Not boxes of leads sharing a number with another lead.
+    `leads` has `_key`, Phone and Phone 2 (parsed) and the boxes; `activity` the engine's rows, with Note and Ref on
+    Opted Out rows and `_number_record` marking the rows that record an opt-out's number (Activity ID "NUM-...")."""
+    closed = _ledger_closed(leads, activity, stop_replies)
+    boxes = _box_events(leads, activity)
+    if boxes.empty:
+        return closed
+    events = pd.concat([closed.events, boxes], ignore_index=True) if len(closed.events) else boxes
+    return ClosedNumbers(events, closed.unplaced, closed.to_record)
+
+
+def _box_events(leads: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
+    """A ticked Do Not Call or Do Not Text box as events on the lead's numbers (`_ts` BOX_TIME), for the numbers
+    another lead row also holds: the same owner's second property must not be called either. The box decides: unticked,
+    its events are gone. Its own lead's box is read by the contact rules already, so only shared numbers matter; they
+    are found by counting each number's rows once."""
+    boxed = {kind: leads[column].fillna(False).astype(bool).to_numpy() for kind, column in BOXES
+             if column in leads.columns}
+    ticked = np.logical_or.reduce(list(boxed.values())) if boxed else np.zeros(len(leads), dtype=bool)
+    if not ticked.any():
+        return _frame(_EVENT_COLUMNS)
+    both = np.concatenate([leads[column].to_numpy(dtype=object) for column in PHONE_COLUMNS])
+    codes, _ = pd.factorize(both)
+    rows = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, dtype=int)
+    shared = np.zeros(len(both), dtype=bool)
+    shared[codes >= 0] = rows[codes[codes >= 0]] > 1
+    n = len(leads)
+    candidates = ticked & (shared[:n] | shared[n:])
+    if not candidates.any():
+        return _frame(_EVENT_COLUMNS)
+    keys = leads["_key"].to_numpy(dtype=object)
+    candidates &= pd.notna(keys)
+    numbers = _open_numbers_of(leads[candidates], activity)  # a number a Wrong Number closed is not theirs to close
+    numbers = numbers[numbers["number"].isin(set(both[shared]))]
+    parts = []
+    for kind, flags in boxed.items():
+        mine = numbers[numbers["_key"].isin(set(keys[flags & candidates]))]
+        parts.append(pd.DataFrame({"number": mine["number"], "kind": kind, "_key": mine["_key"], "_ts": BOX_TIME}))
+    return pd.concat(parts, ignore_index=True)[_EVENT_COLUMNS].drop_duplicates(ignore_index=True)
+
+
+def _ledger_closed(leads: pd.DataFrame, activity: pd.DataFrame, stop_replies: pd.DataFrame) -> ClosedNumbers:
     rows = opt_out_rows(activity)
     parts = []
     if len(rows):
@@ -151,7 +193,10 @@ def _lead_numbers(leads: pd.DataFrame, activity: pd.DataFrame, keys: set) -> pd.
     """(`_key`, `number`, `column`) for the numbers of the leads with these keys that no Wrong Number closed."""
     if not keys:
         return _frame(["_key", "number", "column"])
-    mine = leads[leads["_key"].isin(keys)]
+    return _open_numbers_of(leads[leads["_key"].isin(keys)], activity)
+
+
+def _open_numbers_of(mine: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
     dial = open_numbers(mine, activity)
     parts = [pd.DataFrame({"_key": mine.loc[open_, "_key"], "number": mine.loc[open_, column], "column": column})
              for column, open_ in zip(PHONE_COLUMNS, dial)]
@@ -233,13 +278,22 @@ def _day(when: object) -> str:
     return f"{pd.Timestamp(when):%Y-%m-%d}"
 
 
+def _box(kind: str) -> str:
+    return "Do Not Text" if kind == TEXT else "Do Not Call"
+
+
 def _reason(event: tuple) -> str:
     when, kind, key = event
+    if when == BOX_TIME:
+        return f"number marked {_box(kind)} on lead {key}"
     return f"number opted out{' of texts' if kind == TEXT else ''} on {_day(when)} on lead {key}"
 
 
 def _issue(column: str, number: str, event: tuple, calls: bool) -> str:
-    when, _, key = event
+    when, kind, key = event
+    if when == BOX_TIME:
+        return (f"{column} {pretty(number)} is marked {_box(kind)} on lead {key}: it is not "
+                f"{'called or texted' if calls else 'texted'} for this lead either")
     if calls:
         return (f"{column} {pretty(number)} asked not to be called (Activity for lead {key}, {_day(when)}): it is not "
                 "called again, nor texted without a new Text Consent")
@@ -275,10 +329,12 @@ def dial_for(reasons: pd.DataFrame, next_channel: pd.Series) -> pd.Series:
 def orphan_messages(closed: ClosedNumbers, leads: pd.DataFrame) -> list[str]:
     """Workbook-level messages for the opt-outs of Lead IDs that are not on Leads. They name Lead IDs and dates, never
     a number or a name: the command line prints them."""
-    if closed.events.empty and closed.unplaced.empty:
+    events = closed.events[closed.events["_ts"].ne(BOX_TIME)]  # a box is on a lead of the sheet
+    if events.empty and closed.unplaced.empty:
         return []
-    known = set(leads["_key"].dropna()) if len(leads) else set()
-    events = closed.events[~closed.events["_key"].isin(known)]
+    asked = set(events["_key"])
+    known = set(leads["_key"][leads["_key"].isin(asked)]) if len(leads) and asked else set()
+    events = events[~events["_key"].isin(known)]
     unplaced = closed.unplaced
     orphans = sorted(set(events["_key"]) | set(unplaced["_key"]), key=str)
     if not orphans:

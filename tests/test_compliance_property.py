@@ -135,10 +135,17 @@ def open_numbers(lead: dict, mine: list[dict]) -> list[str]:
 
 def numbers_opted_out(leads: list[dict], history: list[dict]) -> tuple[set, dict]:
     """The numbers any lead's opt-out closed: for calls (for good), and for texts (number -> the latest stop). An
-    opt-out naming no number is about its lead's numbers left after Wrong Numbers (47 CFR 64.1200(d)(3), (a)(10))."""
+    opt-out naming no number is about its lead's numbers left after Wrong Numbers (47 CFR 64.1200(d)(3), (a)(10)).
+    A ticked Do Not Call box closes calls and texts to those numbers, Do Not Text texts, and no consent reopens them
+    while it is ticked."""
     calls, texts = set(), {}
     for lead in leads:
         mine = [r for r in history if r["Lead ID"] == lead["Lead ID"]]
+        for number in open_numbers(lead, mine):
+            if lead["Do Not Call"]:
+                calls.add(number)
+            if lead["Do Not Call"] or lead["Do Not Text"]:
+                texts[number] = dt.datetime.max
         for r in mine:
             opted = r["Outcome"] == "Opted Out"
             stops_calls = opted and r["Channel"] in ("Call", None)

@@ -215,3 +215,53 @@ def test_an_opted_out_number_that_no_lead_has_any_more_blocks_nothing():
     # and with no leads at all, the refresh still runs
     empty = computed([], history, plan=CALL_FIRST)
     assert empty.today.empty
+
+
+# --- a ticked Do-Not box follows the number too, while it is ticked ------------------------------------------------
+
+def test_a_do_not_call_box_closes_the_number_on_the_other_lead_until_it_is_unticked():
+    """The agent ticks Do Not Call on PF-1 (the homeowner asked, or the number is on the registry). PF-2, the same
+    homeowner's second property, is neither called nor texted on that number (texts are calls under the TCPA), even
+    with a Text Consent; its own second number stays in use. Unticked, the number opens again: the box decides."""
+    leads = [morgan("PF-1", **{"Do Not Call": True}),
+             second_property(**{"Phone 2": OTHER}), morgan("PF-3", Phone="(813) 555-0199")]
+    history = [consent("PF-2", dt.datetime(2026, 11, 20, 10))]
+    result = computed(leads, history, plan=CALL_FIRST)
+    row = row_of(result, "PF-2")
+    assert on_today(result, "PF-2") == [{"Lead ID": "PF-2", "Channel": "Call", "Contact": OTHER}]
+    assert row["Data Issues"] == ("Phone (813) 555-0123 is marked Do Not Call on lead PF-1: it is not called or "
+                                  "texted for this lead either")
+    only_that_number = computed([leads[0], second_property(), leads[2]], history, plan=CALL_FIRST)
+    alone = row_of(only_that_number, "PF-2")
+    assert alone["Next Channel"] == "Letter"
+    assert alone["Contact Rules"] == ("OK: Letter · Not: Call (number marked Do Not Call on lead PF-1), "
+                                      "Text (number marked Do Not Call on lead PF-1), Email (no email)")
+    # the lead with the box keeps its own wording and no Data Issue; a lead with another number is untouched
+    assert "Call (Do Not Call)" in row_of(only_that_number, "PF-1")["Contact Rules"]
+    assert row_of(only_that_number, "PF-1")["Data Issues"] is None
+    assert on_today(only_that_number, "PF-3") == [{"Lead ID": "PF-3", "Channel": "Call",
+                                                   "Contact": "(813) 555-0199"}]
+    unticked = computed([morgan("PF-1"), second_property(), leads[2]], history, plan=CALL_FIRST)
+    assert on_today(unticked, "PF-2") == [{"Lead ID": "PF-2", "Channel": "Call", "Contact": NUMBER}]
+    assert row_of(unticked, "PF-2")["Data Issues"] is None
+
+
+def test_a_do_not_text_box_closes_texts_only_and_a_consent_does_not_reopen_them():
+    leads = [morgan("PF-1", **{"Do Not Text": True}), second_property()]
+    history = [consent("PF-2", dt.datetime(2026, 11, 20, 10))]  # given after the box was ticked, perhaps: no matter
+    result = computed(leads, history, plan=TEXT_FIRST)
+    row = row_of(result, "PF-2")
+    assert on_today(result, "PF-2") == [{"Lead ID": "PF-2", "Channel": "Call", "Contact": NUMBER}]
+    assert "Text (number marked Do Not Text on lead PF-1)" in row["Contact Rules"]
+    assert row["Data Issues"] == ("Phone (813) 555-0123 is marked Do Not Text on lead PF-1: it is not texted for "
+                                  "this lead either")
+
+
+def test_a_box_on_a_wrong_number_does_not_close_it_for_the_lead_it_belongs_to():
+    """PF-1's Phone turned out to be a wrong number (somebody else's), then its box was ticked: the box is about
+    PF-1's homeowner, so the number stays open for PF-2, whose homeowner it is."""
+    history = [touch("PF-1", "D1", dt.datetime(2026, 11, 2, 10), "Wrong Number", "Call")]
+    result = computed([morgan("PF-1", **{"Do Not Call": True}), second_property(**{"Owner Name": "Rowan Ellery"})],
+                      history, plan=CALL_FIRST)
+    assert on_today(result, "PF-2") == [{"Lead ID": "PF-2", "Channel": "Call", "Contact": NUMBER}]
+    assert row_of(result, "PF-2")["Data Issues"] is None
