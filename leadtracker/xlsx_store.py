@@ -46,6 +46,10 @@ UNKEPT_PARTS = (
     ("xl/pivotTables/", "it has pivot tables"),
     ("xl/connections.xml", "it has data connections"),
     ("xl/model/", "it has a data model"),
+    # Excel 365 writes this part only for what needs it: dynamic-array (spilling) formulas such as FILTER or UNIQUE,
+    # and data types; without it Excel shows such a formula as a fixed {=...} array that no longer spills
+    ("xl/metadata.xml", "it has dynamic-array (spilling) formulas or data types"),
+    ("xl/richData/", "it has pictures or data types in cells"),
 )
 
 

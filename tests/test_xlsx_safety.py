@@ -654,6 +654,53 @@ def test_sparklines_mean_write_a_refreshed_copy(tmp_path, capsys):
     assert "sparklines" in out and "'Trend'" in out
 
 
+DYNAMIC_ARRAY_METADATA = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<metadata '
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray"><metadataTypes count="1">'
+    '<metadataType name="XLDAPR" minSupportedVersion="120000" copy="1" pasteAll="1" pasteValues="1" merge="1" '
+    'splitFirst="1" rowColShift="1" clearFormats="1" clearComments="1" assign="1" coerce="1" cellMeta="1"/>'
+    '</metadataTypes><futureMetadata name="XLDAPR" count="1"><bk><extLst><ext '
+    'uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}"><xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext>'
+    '</extLst></bk></futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata></metadata>')
+
+
+def test_dynamic_array_formulas_mean_write_a_refreshed_copy(tmp_path, capsys):
+    """A spilling FILTER on the agent's own sheet, as Excel 365 writes it (cm="1" pointing into xl/metadata.xml).
+    openpyxl drops that part, and Excel would then show a fixed {=FILTER(...)} that no longer spills."""
+    plain = tmp_path / "plain.xlsx"
+    small_workbook(plain)
+    wb = openpyxl.load_workbook(plain)
+    wb.create_sheet("Hot List").append(["Hot leads"])
+    wb.save(plain)
+    path = tmp_path / "Spills.xlsx"
+    part = f"xl/worksheets/sheet{wb.sheetnames.index('Hot List') + 1}.xml"
+    cell = ('<row r="2"><c r="A2" t="str" cm="1"><f t="array" ref="A2:A3">_xlfn._xlws.FILTER(Leads!B2:B3,'
+            'Leads!A2:A3&lt;&gt;"")</f><v>x</v></c></row>')
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        assert sheet_xml(plain, "Hot List") == src.read(part).decode("utf-8")
+        for item in src.infolist():
+            data = src.read(item.filename).decode("utf-8") if item.filename.endswith(("xml", "rels")) else None
+            if item.filename == part:
+                data = data.replace("</sheetData>", cell + "</sheetData>")
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/metadata.xml" ContentType="application/'
+                                    'vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"/></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship Id="rIdMeta" Type="http://schemas.'
+                                    'openxmlformats.org/officeDocument/2006/relationships/sheetMetadata" '
+                                    'Target="metadata.xml"/></Relationships>')
+            dst.writestr(item, data.encode("utf-8") if data is not None else src.read(item.filename))
+        dst.writestr("xl/metadata.xml", DYNAMIC_ARRAY_METADATA)
+    openpyxl.load_workbook(path).close()  # a workbook openpyxl reads (and would save without the spill marking)
+    original = path.read_bytes()
+    code, out, err = refresh(path, capsys)
+    assert code == 0, err
+    assert path.read_bytes() == original
+    assert (tmp_path / "Spills (refreshed).xlsx").exists()
+    assert "dynamic-array (spilling) formulas" in out and "untouched" in out
+
+
 def test_own_dashboard_charts_never_block_saving_in_place(tmp_path, capsys):
     path = tmp_path / "Tracker.xlsx"
     small_workbook(path)
