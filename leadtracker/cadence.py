@@ -503,4 +503,5 @@ def compute_cadence(leads: pd.DataFrame, activity: pd.DataFrame, plan: Plan, set
     replied_last = last_outcome == "Replied"
     out["_replied"] = replied_last & ~stopped
     out["_engaged"] = engaged
+    out["_stage_since"] = _dates(major_day, idx)  # when the latest decisive outcome (an ending) was logged
     return out

@@ -382,9 +382,31 @@ def _allowed_words(window: Window | None, when: dt.datetime | None, moment: Mome
     return text
 
 
-def rules_text(reasons: pd.DataFrame, timing_: Timing, channels: tuple[str, ...]) -> pd.Series:
+# What Contact Rules says of a lead whose plan has ended: no channel is offered, whatever is open on paper
+ENDED_WORDS = {"Do Not Contact": "Do not contact: asked on {day}",
+               "Closed": "Plan ended: Closed on {day}; no contact planned",
+               "Lost": "Plan ended: Lost on {day}; no contact planned"}
+
+
+def rules_text(reasons: pd.DataFrame, timing_: Timing, channels: tuple[str, ...], stage: pd.Series | None = None,
+               since: pd.Series | None = None) -> pd.Series:
     """The Contact Rules cell: "Call, Text 8 AM–8 PM ET · 2 of 3 calls used in 24 hours · OK: Email, Letter ·
-    Not: ..." — worded once per distinct combination."""
+    Not: ..." — worded once per distinct combination. A lead whose `stage` is Do Not Contact, Closed or Lost gets
+    `ENDED_WORDS` instead, dated by `since` (when that outcome was logged)."""
+    out = _channel_rules_text(reasons, timing_, channels)
+    if stage is not None:
+        ended = np.flatnonzero(stage.reindex(out.index).isin(list(ENDED_WORDS)).to_numpy())
+        if len(ended):
+            days = (since.reindex(out.index).iloc[ended] if since is not None
+                    else pd.Series(pd.NaT, index=out.index[ended]))
+            cells = out.to_numpy(dtype=object).copy()
+            cells[ended] = [ENDED_WORDS[s].format(day=f"{d:%Y-%m-%d}" if pd.notna(d) else "an unknown date")
+                            for s, d in zip(stage.reindex(out.index).iloc[ended], days)]
+            out = pd.Series(cells, index=out.index, dtype=object)
+    return out
+
+
+def _channel_rules_text(reasons: pd.DataFrame, timing_: Timing, channels: tuple[str, ...]) -> pd.Series:
     texts = np.array([w.text if w is not None else "" for w in timing_.window_list], dtype=object)
     window_text = pd.Series(texts[timing_.window_codes], index=timing_.index).reindex(reasons.index)
     frame = reasons[list(channels)].assign(_window=window_text, _cap=timing_.cap_text)

@@ -504,7 +504,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
         else:
             computed[column.name] = None
     computed["Priority"] = rank
-    computed["Contact Rules"] = rules_text(reasons, contact, CHANNEL_ORDER)
+    computed["Contact Rules"] = rules_text(reasons, contact, CHANNEL_ORDER, cadence["Stage"], cadence["_stage_since"])
     computed["Data Issues"] = issues.joined()
     for column in COMPUTED_COLUMNS:
         if column.type is ValueType.INTEGER:
