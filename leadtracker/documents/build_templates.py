@@ -110,8 +110,8 @@ D1 = Spec("d1_intro", "A note from {{ agent.name }}, a local real estate agent",
     *OPENING,
     P("My name is {{ agent.name }}. I am a real estate agent{{ agent.with_firm }}, and I help homeowners in "
       "{{ home.area }}."),
-    P("I am writing because public records show a notice about the mortgage on {{ home.street }}. I know a "
-      "{{ medium }} like this can be unwelcome, and I am sorry if this is a hard time for you and your family."),
+    P("I am writing because public records show a notice about the mortgage on {{ home.street }}. I know "
+      "{{ a_medium }} like this can be unwelcome{{ owner.sorry }}."),
     P("I am not your lender, and I do not work for a bank or a government agency. What I can do is help you see "
       "where you stand: what your home is worth in today's market, how much time the process usually allows in "
       "{{ home.state_name }}, and what choices you have. Many homeowners have more choices than they expect, "
@@ -256,8 +256,8 @@ NURTURE = Spec("nurture", "A short market update for {{ home.area_short }}", (
 
 REENGAGE = Spec("reengage", "Checking in about {{ home.street }}", (
     *OPENING,
-    P("It has been a few months since we were last in touch, and I wanted to check in. I hope you and your family "
-      "are well."),
+    P("It has been a few months since we were last in touch, and I wanted to check in. "
+      "{{ owner.well_wish }}"),
     P("Situations change. If it would help, I will update your home's market value for free{{ recap.value_clause }}."),
     P("{{ timeline.summary }}"),
     P("If you would like to talk, call me at " + CONTACT + ". If you would rather not hear from me again, just say "

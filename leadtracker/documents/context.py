@@ -217,6 +217,19 @@ def net_context(lead: dict, settings: Settings) -> dict:
     return {"has_value": True, "rows": rows, "summary": summary, "missing": ""}
 
 
+def owner_feelings(owner: Addressee) -> dict:
+    """The kind words that fit who reads the letter: a family hears "you and your family"; an estate's personal
+    representative hears sympathy for the person who died; a company's manager hears neither."""
+    if owner.kind == "company":
+        return {"sorry": "", "well_wish": "I hope all is well."}
+    if owner.kind == "estate":
+        late = owner.deceased
+        return {"sorry": f", and I am sorry for the loss of {late}" if late else "",
+                "well_wish": "I hope all is well."}
+    return {"sorry": ", and I am sorry if this is a hard time for you and your family",
+            "well_wish": "I hope you and your family are well."}
+
+
 NO_TIMELINE = {"rows": [], "has_rows": False, "sources": "", "summary": "", "sale_phrase": "", "time_answer": ""}
 NO_TIMELINE_TEMPLATES = frozenset({"d1_intro", "d4_meeting", "nurture"})  # built-in ones that never show it
 
@@ -243,10 +256,11 @@ def build_context(lead: dict, owner: Addressee, address: MailingAddress, setting
                    else f"There have not been enough recent sales right around your home to show a clear trend, "
                         f"but I follow every sale in {home['area']} and will let you know when the numbers move.")
     return {
-        "medium": medium, "date": long_date(today), "step": "",
+        "medium": medium, "a_medium": "an email" if medium == "email" else f"a {medium}",
+        "date": long_date(today), "step": "",
         "agent": agent, "home": home,
         "owner": {"salutation": owner.salutation, "names": owner.phrase, "greeting": owner.greeting_name,
-                  "all": list(owner.names)},
+                  "all": list(owner.names), **owner_feelings(owner)},
         "mail_to": [*owner.address_lines, *(line for line in address.display_lines if line)],
         "cma": cma, "timeline": timeline, "net": net,
         "slots": slots, "slot_note": slot_note,

@@ -57,6 +57,12 @@ class Addressee:
     def blank(self) -> bool:
         return self.kind == "blank"
 
+    @property
+    def deceased(self) -> str:
+        """Whose estate this is ("Robert L. Jones"); '' for an addressee that is not an estate."""
+        name = self.names[-1] if self.kind == "estate" and self.names else ""
+        return name[len("Estate of "):] if name.casefold().startswith("estate of ") else ""
+
 
 def addressee(owner_name: object, co_owner_name: object = None) -> Addressee:
     """The addressee of a lead from its Owner Name and Co-Owner Name cells."""
