@@ -148,7 +148,11 @@ def _why(rows: pd.DataFrame, steps: pd.DataFrame) -> pd.Series:
          (steps["Next Step"] + " was due " + due_text + " (" + _plural(overdue, "day") + " overdue)").to_numpy()],
         default=(steps["Next Step"] + " is due today").to_numpy())
     days = rows["Days to Sale"]
-    sale = np.where(days.notna() & (days >= 0), "; sale in " + _plural(days, "day"), "")
+    estimated = rows["_sale_estimated"].fillna(False).astype(bool).to_numpy() if "_sale_estimated" in rows.columns \
+        else np.zeros(len(rows), dtype=bool)  # no Sale Date yet: an estimate is never shown as a fact
+    counted = _plural(days, "day")
+    sale = np.where(days.notna() & (days >= 0),
+                    np.where(estimated, "; sale in about " + counted + " (estimated)", "; sale in " + counted), "")
     return pd.Series(reason, index=rows.index, dtype=object) + sale
 
 

@@ -37,6 +37,11 @@ SHEET_ORDER = (
 VALIDATION_LAST_ROW = 20000
 COMMENT_AUTHOR = "Lead Tracker"
 COMPUTED_NOTE = "Computed by Lead Tracker: rewritten on every refresh. Type elsewhere; edits here are replaced."
+# dates worked out from an estimated sale (no Sale Date yet) are shown in grey italics: never as facts
+ESTIMATE_COLUMNS = ("Est. Sale Date", "Days to Sale", "Cure Deadline", "Redemption Ends")
+ESTIMATE_NOTE = (" Grey italics: an estimate, because there is no Sale Date yet; the Timeline Note says how it was "
+                 "worked out.")
+ESTIMATE_FONT = Font(italic=True, color="7F7F7F")
 QUICK_LOG_NOTE = ("Quick log: record a touch here (pick an outcome, add a note). The next refresh turns it into an "
                   "Activity row and clears these cells.")
 TOOL_SHEET_NOTE = "Rebuilt by Lead Tracker on every refresh"
@@ -148,7 +153,7 @@ def _build_leads(ws: Worksheet) -> None:
         cell = ws.cell(row=1, column=index)
         _style_header(cell, column.kind)
         if column.kind is Kind.COMPUTED:
-            cell.comment = _comment(COMPUTED_NOTE)
+            cell.comment = _comment(COMPUTED_NOTE + (ESTIMATE_NOTE if column.name in ESTIMATE_COLUMNS else ""))
         elif column.kind is Kind.QUICK_LOG:
             cell.comment = _comment(QUICK_LOG_NOTE)
     ws.row_dimensions[1].height = 32
@@ -171,6 +176,11 @@ def _build_leads(ws: Worksheet) -> None:
         rng = f"{target}2:{target}{VALIDATION_LAST_ROW}"
         ws.conditional_formatting.add(rng, FormulaRule(formula=[overdue], fill=OVERDUE_FILL, stopIfTrue=True))
         ws.conditional_formatting.add(rng, FormulaRule(formula=[due_today], fill=DUE_TODAY_FILL, stopIfTrue=True))
+    sale = letter["Sale Date"]
+    for target in ESTIMATE_COLUMNS:
+        column = letter[target]
+        ws.conditional_formatting.add(f"{column}2:{column}{VALIDATION_LAST_ROW}", FormulaRule(
+            formula=[f'AND(${column}2<>"",${sale}2="")'], font=ESTIMATE_FONT))
 
 
 def _build_activity(ws: Worksheet) -> None:

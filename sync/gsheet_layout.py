@@ -217,9 +217,17 @@ def _highlights(ws, sheet_id: int) -> list[dict]:
             if rule.type != "expression" or not rule.formula:
                 continue
             fill = rule.dxf.fill if rule.dxf is not None else None
+            font = rule.dxf.font if rule.dxf is not None else None
             colour = _hex(fill.bgColor) or _hex(fill.fgColor) if fill is not None else None
+            look: dict = {"backgroundColor": _rgb(colour)} if colour else {}
+            if font is not None:  # grey italics: a date worked out from an estimated sale
+                text = {"italic": True} if font.i else {}
+                if _hex(font.color):
+                    text["foregroundColor"] = _rgb(_hex(font.color))
+                if text:
+                    look["textFormat"] = text
             boolean = {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=" + rule.formula[0]}]},
-                       "format": {"backgroundColor": _rgb(colour)} if colour else {}}
+                       "format": look}
             requests.append({"addConditionalFormatRule": {"rule": {
                 "ranges": _ranges(formatting.sqref, sheet_id), "booleanRule": boolean}, "index": 0}})
     requests.reverse()  # each is added at index 0: reversed, they keep the template's order

@@ -7,6 +7,7 @@ First Tuesdays: Jan 1 2030 and Jul 4 2028 are Tuesdays (so Texas and Georgia sel
 
 from __future__ import annotations
 
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -326,3 +327,17 @@ def test_timeline_subcommand_plugs_into_a_parent_parser():
     args = parser.parse_args(["timeline", "MI", "--sale-date", "2026-03-05", "--today", "2026-04-01"])
     assert args.func is run
     assert args.state == "MI" and args.sale_date == "2026-03-05"
+
+
+def test_today_says_when_the_sale_date_is_an_estimate():
+    """Estimates are never shown as facts: Today's "Why now" says "about ... (estimated)" when there is no Sale Date."""
+    from builders import TODAY, computed, lead, row_of
+
+    scheduled = lead("L-1", State="CA", ZIP="92503", **{"Sale Date": TODAY + dt.timedelta(days=40)})
+    estimated = lead("L-2", State="CA", ZIP="92503", **{"Notice Date": TODAY - dt.timedelta(days=30)})
+    result = computed([scheduled, estimated], [])
+    why = result.today.set_index("Lead ID")["Why now"]
+    assert why["L-1"] == "New lead: reach out today; sale in 40 days"
+    days = int(row_of(result, "L-2")["Days to Sale"])
+    assert days > 0
+    assert why["L-2"] == f"New lead: reach out today; sale in about {days} days (estimated)"

@@ -91,13 +91,30 @@ def test_overdue_and_due_today_highlights(fake, laid_out):
     due = LEADS_ORDER.index("Due Date")
     letter = chr(65 + due)
     formulas = [(r["ranges"][0]["startColumnIndex"], r["booleanRule"]["condition"]["values"][0]["userEnteredValue"],
-                 r["booleanRule"]["format"]["backgroundColor"]) for r in sheet.conditional_formats]
+                 r["booleanRule"]["format"].get("backgroundColor")) for r in sheet.conditional_formats]
     assert (due, f'=AND(${letter}2<>"",${letter}2<TODAY())', {"red": 1, "green": 0.78039217, "blue": 0.80784315}) \
         in formulas
     assert (LEADS_ORDER.index("Next Step"), f'=AND(${letter}2<>"",${letter}2=TODAY())',
             {"red": 1, "green": 0.92156863, "blue": 0.6117647}) in formulas
     assert all(r["ranges"][0]["startRowIndex"] == 1 and "endRowIndex" not in r["ranges"][0]
                for r in sheet.conditional_formats)
+
+
+def test_estimated_dates_are_grey_italics_without_a_sale_date(fake, laid_out):
+    from openpyxl.utils import get_column_letter
+
+    key, _, _ = laid_out
+    sheet = fake.book(key).by_title("Leads")
+    sale = get_column_letter(LEADS_ORDER.index("Sale Date") + 1)
+    for name in ("Est. Sale Date", "Days to Sale", "Cure Deadline", "Redemption Ends"):
+        column = LEADS_ORDER.index(name)
+        letter = get_column_letter(column + 1)
+        rules = [r["booleanRule"] for r in sheet.conditional_formats if r["ranges"][0]["startColumnIndex"] == column]
+        assert [r["condition"] for r in rules] == [{"type": "CUSTOM_FORMULA", "values": [
+            {"userEnteredValue": f'=AND(${letter}2<>"",${sale}2="")'}]}], name
+        text = rules[0]["format"]["textFormat"]
+        assert text["italic"] is True and "backgroundColor" not in rules[0]["format"]
+        assert text["foregroundColor"] == pytest.approx({"red": 0x7F / 255, "green": 0x7F / 255, "blue": 0x7F / 255})
 
 
 def test_frozen_headers_widths_and_number_formats(fake, laid_out):

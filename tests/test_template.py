@@ -180,6 +180,23 @@ def test_due_date_conditional_formatting(wb):
         assert _rgb(today.dxf.fill.bgColor) == "FFEB9C"  # amber
 
 
+def test_estimated_dates_are_grey_italics_without_a_sale_date(wb):
+    """Estimates are never shown as facts: a date worked out from an estimated sale is styled and its header says
+    so."""
+    ws = wb["Leads"]
+    letter = _letters(ws)
+    sale = letter["Sale Date"]
+    rules_by_range: dict[str, list] = {}
+    for cf in ws.conditional_formatting:
+        rules_by_range.setdefault(str(cf.sqref), []).extend(cf.rules)
+    for name in ("Est. Sale Date", "Days to Sale", "Cure Deadline", "Redemption Ends"):
+        column = letter[name]
+        rules = rules_by_range.get(f"{column}2:{column}20000")
+        assert rules and [r.formula[0] for r in rules] == [f'AND(${column}2<>"",${sale}2="")'], name
+        assert rules[0].dxf.font.i and _rgb(rules[0].dxf.font.color) == "7F7F7F"
+        assert "Grey italics: an estimate" in ws[f"{column}1"].comment.text
+
+
 def test_frozen_panes(wb):
     assert wb["Leads"].freeze_panes in ("A2", "C2")
     for name in ("Activity", "Settings", "Plan"):
