@@ -65,3 +65,15 @@ def test_company_manager_is_not_offered_family_sympathy(tmp_path):
     assert "I wanted to check in. I hope all is well." in later and "family" not in later
     person = _letter(tmp_path / "p", base_lead("L-1", "Oren Galloway"), step="R")
     assert "I wanted to check in. I hope you and your family are well." in person
+
+
+# --- 5. an address typed in lower case reads like one typed in capitals -----------------------------------------------
+
+@pytest.mark.parametrize("street, city", [("12 n main st apt 4", "tampa"), ("12 N MAIN ST APT 4", "TAMPA")])
+def test_lower_case_address_is_put_in_normal_case_like_capitals(tmp_path, street, city):
+    lead = base_lead("L-1", "Oren Galloway", **{"Property Address": street, "City": city})
+    message = _email(tmp_path / "e", lead, step="R")
+    assert message["Subject"] == "Checking in about 12 N Main St Apt 4"
+    letter = _letter(tmp_path / "l", lead, step="R")
+    assert "12 N Main St Apt 4 Tampa, FL 33602" in letter
+    assert "main st" not in letter and "tampa" not in letter

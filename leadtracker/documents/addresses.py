@@ -62,10 +62,16 @@ def property_address(lead: dict) -> MailingAddress:
     return _address(lead.get("Property Address"), lead.get("City"), lead.get("State"), lead.get("ZIP"), False)
 
 
+def as_capitals(text: str) -> str:
+    """An address typed all in lower case ("12 n main st apt 4") in capitals, so it is put in normal case the way a
+    vendor's capitals are ("12 N Main St Apt 4"); any other text as it is (mixed case is kept as typed)."""
+    return text.upper() if text == text.lower() else text
+
+
 def _address(street: object, city: object, state: object, zip_code: object, is_mailing: bool) -> MailingAddress:
-    raw = clean(street)
+    raw = as_capitals(clean(street))
     parsed = parse_address(raw) if raw else None
-    city_text = clean(city) or (parsed.city if parsed and parsed.city else "")
+    city_text = as_capitals(clean(city)) or (parsed.city if parsed and parsed.city else "")
     state_text = _state(clean(state) or (parsed.state if parsed and parsed.state else ""))
     zip_text = _zip(clean(zip_code) or (parsed.zip if parsed and parsed.zip else ""))
     street_line = parsed.line if parsed else ""

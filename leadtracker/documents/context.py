@@ -16,7 +16,7 @@ from ..netsheet import BASIS_CMA, net_sheet_lines
 from ..schema import US_STATES
 from ..settings import Settings
 from ..timeline import lead_timeline
-from .addresses import MailingAddress
+from .addresses import MailingAddress, as_capitals
 from .meetings import Slot
 from .names import Addressee
 from .text import clean, clean_block, join_words, long_date, money, number, to_date
@@ -71,9 +71,9 @@ def agent_context(settings: Settings) -> dict:
 
 
 def home_context(lead: dict) -> dict:
-    raw = clean(lead.get("Property Address"))
+    raw = as_capitals(clean(lead.get("Property Address")))
     street = parse_address(raw).line if raw else ""
-    city = clean(lead.get("City")) or (parse_address(raw).city or "" if raw else "")
+    city = as_capitals(clean(lead.get("City"))) or (parse_address(raw).city or "" if raw else "")
     from ..importers.addresses import title_place
 
     city = str(title_place(city)) if city else ""
@@ -105,7 +105,7 @@ def cma_context(lead: dict, comps: tuple[dict, ...]) -> dict:
 def _comp(row: dict) -> dict:
     address = clean(row.get("Address"))
     address = re.sub(r"\s*\([^()]*\)\s*$", "", address)  # the CMA sheet adds the MLS number in brackets
-    address = parse_address(address).line if address else "A nearby home"
+    address = parse_address(as_capitals(address)).line if address else "A nearby home"
     status = STATUS_WORDS.get(clean(row.get("Status")).casefold(), clean(row.get("Status")) or "Sold")
     sqft = number(row.get("Sq Ft"))
     beds, baths = number(row.get("Beds")), number(row.get("Baths"))
