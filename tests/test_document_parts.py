@@ -228,9 +228,9 @@ def test_html_email_escapes_values_and_text_keeps_them():
 
     html = environment(True).from_string(build_html(D1))
     value = {"name": "<script>alert(1)</script> & {{ x }}"}
-    context = {"owner": {"salutation": value["name"]}, "agent": {k: "" for k in (
+    context = {"owner": {"salutation": value["name"], "sorry": ""}, "agent": {k: "" for k in (
         "name", "with_firm", "contact", "signature_line")}, "home": {"area": "", "street": "", "state_name": ""},
-        "medium": "email"}
+        "medium": "email", "a_medium": "an email"}
     rendered = html.render(context)
     assert "<script>" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; {{ x }}" in rendered
     text = environment(False).from_string(build_text(D1).partition("\n")[2]).render(context)
