@@ -50,7 +50,7 @@ def install(startup_dir: str | os.PathLike[str] | None = None, platform: str = s
     windows, mac = platform.startswith("win"), platform == "darwin"
     if startup_dir is None and not (windows or mac):
         raise UsageError("Excel does not run here, so there is no Excel to install the add-in into. On the "
-                         "Windows or Mac computer with Excel run: pip install leadtracker, then "
+                         "Windows or Mac computer with Excel run, in the Lead Tracker folder: pip install . then "
                          "leadtracker addin install. (leadtracker addin build --out DIR writes the file alone.)")
     done: list[str] = []
     with tempfile.TemporaryDirectory(prefix="leadtracker-addin-") as folder:

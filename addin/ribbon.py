@@ -189,7 +189,7 @@ def _click(button: Button | None, control_id: str, book: Any, today: dt.date | N
     command = resolve(button.command) if button.command else None
     if button.command and command is None:
         return (f"{button.label} is not available in this version of Lead Tracker yet. Update Lead Tracker "
-                "(pip install --upgrade leadtracker) to get it.")
+                "(in the Lead Tracker folder: pip install --upgrade .) to get it.")
     files: list[Path] = []
     if button.ask is not None:
         chosen = (ask_files or _default_dialog)(book.app, button.ask)
