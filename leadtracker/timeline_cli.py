@@ -84,7 +84,9 @@ def run(args: argparse.Namespace, out=None) -> int:
     if pd.notna(row["Days to Sale"]):
         kind = "estimated " if row["_sale_estimated"] else ""
         print(f"\nDays to the {kind}sale: {int(row['Days to Sale'])}", file=out)
-    print("\nNote: " + str(row["Timeline Note"]), file=out)
+    note = str(row["Timeline Note"])  # the sheet's wording; here the problem is printed above, not in Data Issues
+    print("\nNote: " + (note.replace(" (see Data Issues)", " (the problem above)") if row["_deadline_issue"] else note),
+          file=out)
     return 0
 
 

@@ -308,6 +308,17 @@ def test_timeline_command_prints_dates_rules_and_sources(capsys):
     assert "Days to the estimated sale: 23" in printed
 
 
+def test_timeline_command_points_at_the_problem_it_printed(capsys):
+    """The command line has no Data Issues column: the note points at the problem printed above it."""
+    from leadtracker.timeline_cli import main
+    code = main(["CA", "--default-date", "2026-05-01", "--sale-date", "2026-03-01", "--today", "2026-04-01"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "Problem: " in printed
+    assert "Note: No deadlines: the Sale Date is before the Default Date (the problem above)." in printed
+    assert "Data Issues" not in printed
+
+
 @pytest.mark.parametrize("argv, words", [
     (["ZZ"], "'ZZ' is not a US state code"),
     (["CA", "--default-date", "banana"], "Default Date 'banana' is not a date"),
