@@ -77,3 +77,24 @@ def test_lower_case_address_is_put_in_normal_case_like_capitals(tmp_path, street
     letter = _letter(tmp_path / "l", lead, step="R")
     assert "12 N Main St Apt 4 Tampa, FL 33602" in letter
     assert "main st" not in letter and "tampa" not in letter
+
+
+# --- 4. the timeline in the homeowner's words ---------------------------------------------------------------------------
+
+def test_timeline_says_what_sets_a_date_the_sheet_cannot_know(tmp_path):
+    nj = _letter(tmp_path / "nj", base_lead("L-1", "Oren Galloway", State="NJ", City="Newark", ZIP="07102"), "D3")
+    assert "Last day to catch up on payments | Set by the court at the final judgment | Cure until the final " \
+           "judgment is entered (Fair Foreclosure Act)." in nj
+    oh = _letter(tmp_path / "oh", base_lead("L-1", "Oren Galloway", State="OH", City="Columbus", ZIP="43215"), "D3")
+    assert "Last day to catch up on payments | None set by law | No statutory reinstatement;" in oh
+    assert "Buying the home back after the sale | Not known yet | It runs until the court confirms the sale, a date " \
+           "I do not have yet." in oh
+    for letter in (nj, oh):
+        assert "sheet" not in letter and "computed" not in letter and "No date" not in letter
+        assert "Unknown:" not in letter
+
+
+def test_timeline_says_none_where_the_rule_says_there_is_no_redemption(tmp_path):
+    ca = _letter(tmp_path, base_lead("L-1", "Oren Galloway", State="CA", City="Sacramento", ZIP="95814"), "D3")
+    assert "Buying the home back after the sale | None after the sale | No redemption after a trustee's sale" in ca
+    assert "Not known yet" not in ca

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..importers.addresses import parse_address
 from ..netsheet import BASIS_CMA, net_sheet_lines
+from ..rules import rules_for
 from ..schema import US_STATES
 from ..settings import Settings
 from ..timeline import lead_timeline
@@ -119,6 +120,8 @@ def _comp(row: dict) -> dict:
 def timeline_context(lead: dict, today: dt.date) -> dict:
     table = lead_timeline(clean(lead.get("State")).upper() or None, pd.Timestamp(today), lead.get("Default Date"),
                           lead.get("Notice Date"), lead.get("Filing Date"), lead.get("Sale Date"))
+    rules = rules_for(clean(lead.get("State")).upper() or None)
+    no_redemption = bool(rules and rules.redemption_period and rules.redemption_period.none)
     rows, sources = [], []
     sale_day, sale_estimated, sale_meaning = None, False, ""
     for step in table.itertuples(index=False):
@@ -127,6 +130,11 @@ def timeline_context(lead: dict, today: dt.date) -> dict:
         note = written_dates(clean(meaning).replace("ESTIMATED sale date: ", "Estimated: ").replace(
             "a date the sheet does not hold", "a date I do not have yet").replace(" (Default Date)", ""))
         date_text = (long_date(day) + (" (estimate)" if estimate else "")) if day else "Not known yet"
+        if day is None and stage == "Last day to cure":
+            date_text, note = _undated_cure(note)
+        elif day is None and stage == "Redemption after the sale":
+            date_text = "None after the sale" if no_redemption else date_text
+            note = _unknown_rule(note)
         rows.append({"stage": PLAIN_STAGE.get(stage, clean(stage)), "date": date_text, "note": note})
         for part in written_dates(_NOTES_TO_SELF.sub("", clean(source))).split("; "):
             if part and part not in ("Lead record", "Not on file") and part not in sources:
@@ -137,6 +145,37 @@ def timeline_context(lead: dict, today: dt.date) -> dict:
     summary, sale_phrase, time_answer = _sale_words(sale_day, sale_estimated, sale_meaning, today, state_name)
     return {"rows": rows, "has_rows": bool(rows), "sources": "; ".join(sources) or "the dates on file",
             "summary": summary, "sale_phrase": sale_phrase, "time_answer": time_answer}
+
+
+_NO_DATE = re.compile(r"^No date: (?P<why>.*?)\. (?P<rule>.*)$")
+# why the sheet cannot date the cure deadline -> the words a homeowner reads in the Date column
+_CURE_WHEN = (("final judgment", "Set by the court at the final judgment"),
+              ("certificate of sale", "When the clerk files the certificate of sale"),
+              ("notice of default", "Counted from the notice of default"))
+
+
+def _undated_cure(note: str) -> tuple[str, str]:
+    """The cure row without a date: what sets the date, in plain words, and the rule itself ("No date: it is the date
+    of final judgment, which the sheet does not hold. Cure until ..." -> "Set by the court at the final judgment",
+    "Cure until ..."). A state with no statutory cure says so instead of "not computed"."""
+    found = _NO_DATE.match(note)
+    if not found:
+        return "Not set yet", note
+    why, rule = found.group("why"), found.group("rule")
+    when = next((words for key, words in _CURE_WHEN if key in why), "")
+    if not when:
+        when = "None set by law" if rule.startswith("No ") else "Not set yet"
+    return when, rule
+
+
+def _unknown_rule(note: str) -> str:
+    """'Unknown: the only sources are old tables ...' is a note to the agent; a homeowner reads what it means."""
+    if not note.startswith("Unknown: "):
+        return note
+    why = re.sub(r"^redemption[^:]*: ", "", note.removeprefix("Unknown: "))
+    if re.search(r"sources|tables|verified", why):
+        return "I could not confirm this rule from a current source; a local real estate attorney can tell you."
+    return why[:1].upper() + why[1:]
 
 
 # the research's own marks in source names ("(checked)", "(checked; text as copied)"), not for a homeowner
