@@ -35,7 +35,7 @@ def _bodies(message: email.message.EmailMessage) -> tuple[str, str]:
             " ".join(message.get_body(("html",)).get_content().split()))
 
 
-# --- 1. "an email", "a letter" ---------------------------------------------------------------------------------------
+# --- 1. "an email", "a letter" --------------------------------------------------------------------------------------
 
 def test_day_one_email_says_an_email_and_the_letter_says_a_letter(tmp_path):
     text, html = _bodies(_email(tmp_path / "e", base_lead("L-1", "Oren Galloway")))
@@ -47,7 +47,7 @@ def test_day_one_email_says_an_email_and_the_letter_says_a_letter(tmp_path):
            "family." in letter
 
 
-# --- 4. kind words that fit the addressee ----------------------------------------------------------------------------
+# --- 4. kind words that fit the addressee ---------------------------------------------------------------------------
 
 def test_estate_representative_hears_sympathy_for_the_person_who_died(tmp_path):
     letter = _letter(tmp_path, base_lead("L-1", "ESTATE OF ROBERT L JONES"))
@@ -67,7 +67,7 @@ def test_company_manager_is_not_offered_family_sympathy(tmp_path):
     assert "I wanted to check in. I hope you and your family are well." in person
 
 
-# --- 5. an address typed in lower case reads like one typed in capitals -----------------------------------------------
+# --- 5. an address typed in lower case reads like one typed in capitals ---------------------------------------------
 
 @pytest.mark.parametrize("street, city", [("12 n main st apt 4", "tampa"), ("12 N MAIN ST APT 4", "TAMPA")])
 def test_lower_case_address_is_put_in_normal_case_like_capitals(tmp_path, street, city):
@@ -79,7 +79,7 @@ def test_lower_case_address_is_put_in_normal_case_like_capitals(tmp_path, street
     assert "main st" not in letter and "tampa" not in letter
 
 
-# --- 4. the timeline in the homeowner's words ---------------------------------------------------------------------------
+# --- 4. the timeline in the homeowner's words -----------------------------------------------------------------------
 
 def test_timeline_says_what_sets_a_date_the_sheet_cannot_know(tmp_path):
     nj = _letter(tmp_path / "nj", base_lead("L-1", "Oren Galloway", State="NJ", City="Newark", ZIP="07102"), "D3")
@@ -98,3 +98,68 @@ def test_timeline_says_none_where_the_rule_says_there_is_no_redemption(tmp_path)
     ca = _letter(tmp_path, base_lead("L-1", "Oren Galloway", State="CA", City="Sacramento", ZIP="95814"), "D3")
     assert "Buying the home back after the sale | None after the sale | No redemption after a trustee's sale" in ca
     assert "Not known yet" not in ca
+
+
+# --- 3. the day's mailing list and labels cover every letter written that day ---------------------------------------
+
+def _mailing(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_second_run_the_same_day_adds_to_the_mailing_list_and_labels(tmp_path):
+    from pypdf import PdfReader
+
+    leads = [base_lead("L-1", "Oren Galloway"),
+             base_lead("L-2", "Lavinia Dunmore", **{"Property Address": "9 Kestrel Ave"}),
+             base_lead("L-3", "Thaddeus Quillfeather", **{"Property Address": "31 Osprey Ln"})]
+    store = workbook(leads)
+    first = run_letters(store, tmp_path / "w.xlsx", tmp_path, steps=("D1",), lead_ids=("L-1", "L-2"), today=TODAY,
+                        refresh=False)
+    assert len(first.letters) == 2
+    second = run_letters(store, tmp_path / "w.xlsx", tmp_path, steps=("D3",), lead_ids=("L-2", "L-3"),
+                         today=TODAY, refresh=False, pdf=True)
+    assert second.mailing == first.mailing
+    rows = _mailing(second.mailing)
+    assert [(r["Lead ID"], r["Step"], r["Name"]) for r in rows] == [
+        ("L-1", "D1", "OREN GALLOWAY"), ("L-2", "D1", "LAVINIA DUNMORE"), ("L-2", "D3", "LAVINIA DUNMORE"),
+        ("L-3", "D3", "THADDEUS QUILLFEATHER")]
+    labels = " ".join(page.extract_text() for page in PdfReader(str(second.labels)).pages)
+    for line in ("OREN GALLOWAY", "4871 FERNLEAF AVE", "9 KESTREL AVE", "31 OSPREY LN", "TAMPA FL  33602"):
+        assert line in labels
+    assert labels.count("LAVINIA DUNMORE") == 2 and labels.count("TAMPA FL  33602") == 4
+    assert "cover all 4 letters written today (2 from an earlier run, 2 from this one) and so does the PDF" in \
+        format_letters(second)
+    assert second.pdf_pages >= 4
+    # the same letter again: its row is replaced, not repeated
+    third = run_letters(store, tmp_path / "w.xlsx", tmp_path, steps=("D3",), lead_ids=("L-3",), today=TODAY,
+                        refresh=False)
+    assert [(r["Lead ID"], r["Step"]) for r in _mailing(third.mailing)] == [
+        ("L-1", "D1"), ("L-2", "D1"), ("L-2", "D3"), ("L-3", "D3")]
+    assert " ".join(p.extract_text() for p in PdfReader(str(third.labels)).pages).count("TAMPA FL  33602") == 4
+
+
+def test_a_mailing_list_whose_columns_were_changed_is_kept_aside(tmp_path):
+    store = workbook([base_lead("L-1", "Oren Galloway")])
+    folder = tmp_path / f"letters-{TODAY.isoformat()}"
+    folder.mkdir()
+    mine = folder / f"mailing-{TODAY.isoformat()}.csv"
+    mine.write_text("Who,Where\nMy own list,Somewhere\n", encoding="utf-8")
+    report = run_letters(store, tmp_path / "w.xlsx", tmp_path, steps=("D1",), today=TODAY, refresh=False)
+    assert report.set_aside is not None and report.set_aside.read_text(encoding="utf-8") == \
+        "Who,Where\nMy own list,Somewhere\n"
+    assert [r["Lead ID"] for r in _mailing(mine)] == ["L-1"]
+    assert f"so it was kept as {report.set_aside.name}" in format_letters(report)
+
+
+def test_mailing_cells_read_back_as_they_were_written(tmp_path):
+    from leadtracker.documents.labels import mailing_csv, read_mailing_csv
+
+    row = {"Lead ID": "L-1", "Step": "D1", "Letter": "x.docx",
+           "Name": "=HYPERLINK(\"http://example.com\")", "Name 2": "'Tis Holdings", "Address": "-12 OAK ST",
+           "City": "TAMPA", "State": "FL", "ZIP": "33602"}
+    target = tmp_path / "mailing.csv"
+    mailing_csv([row], target)
+    assert _mailing(target)[0]["Name"].startswith("'=")  # a spreadsheet opens it as text
+    back = read_mailing_csv(target)[0]
+    assert (back["Name"], back["Name 2"], back["Address"]) == (row["Name"], "'Tis Holdings", "-12 OAK ST")

@@ -43,7 +43,7 @@ from ..errors import UsageError
 from ..store import Store
 from .addresses import mailing_address
 from .context import LeadExtras, build_context, home_context
-from .labels import Label, labels_pdf, mailing_csv
+from .labels import label_for_row, labels_pdf, mailing_csv, merge_mailing, read_mailing_csv
 from .mail import Attachment, build_message, message_id_for, require_sender, sender_domain, valid_address
 from .meetings import SlotBook, business_days, invite, meeting_slots
 from .pdf import PdfUnavailable, convert_to_pdf, find_soffice, INSTALL_HINT, letters_pdf
@@ -83,6 +83,9 @@ class LettersReport(_RefreshedReport):
     pdf_pages: int = 0
     labels: Path | None = None
     mailing: Path | None = None
+    mailing_rows: int = 0     # letters in the day's mailing list and labels, this run's and earlier runs' today
+    earlier_rows: int = 0     # of them, from an earlier run today
+    set_aside: Path | None = None  # a day's mailing CSV whose columns were changed, kept under this name
     invites: list[Path] = field(default_factory=list)
     logged: int = 0
     already_logged: int = 0
@@ -262,7 +265,6 @@ def run_letters(store: Store, workbook: str | Path | None, out: str | Path, step
     folder = Path(out) / f"letters-{book.today.isoformat()}"
     report = LettersReport(folder, skipped=list(skipped))
     templates: dict[str, LetterTemplate] = {}
-    labels: list[Label] = []
     mailing: list[dict] = []
     activity: list[dict] = []
     slot_book = SlotBook()
@@ -291,7 +293,6 @@ def run_letters(store: Store, workbook: str | Path | None, out: str | Path, step
             target = folder / "invites" / invite_name
             _write(target, invite_data)
             report.invites.append(target)
-        labels.append(Label(job.owner.label_lines + address.lines))
         names = list(job.owner.label_lines) + ["", ""]
         mailing.append({"Lead ID": job.lead_id, "Step": job.step, "Letter": name, "Name": names[0],
                         "Name 2": names[1], "Address": address.delivery, "City": address.city.upper(),
@@ -307,13 +308,22 @@ def run_letters(store: Store, workbook: str | Path | None, out: str | Path, step
     report.zone_note = _zone_note(zones_used, settings)
     if report.letters:
         stem = f"{book.today.isoformat()}"
-        report.labels = folder / f"labels-{stem}.pdf"
-        labels_pdf(labels, report.labels)
         report.mailing = folder / f"mailing-{stem}.csv"
-        mailing_csv(mailing, report.mailing)
+        earlier = read_mailing_csv(report.mailing)
+        if earlier is None:  # the agent changed its columns: keep it beside the new one, never overwrite it
+            report.set_aside = report.mailing.with_name(f"mailing-{stem}-{_stamp(book):%H%M%S}.csv")
+            os.replace(report.mailing, report.set_aside)
+            earlier = []
+        day_list = merge_mailing(earlier, mailing)
+        report.mailing_rows, report.earlier_rows = len(day_list), len(day_list) - len(mailing)
+        report.labels = folder / f"labels-{stem}.pdf"
+        labels_pdf([label_for_row(row) for row in day_list], report.labels)
+        mailing_csv(day_list, report.mailing)
         if pdf:
             report.pdf = folder / f"letters-{stem}.pdf"
-            report.pdf_pages = letters_pdf(report.letters, report.pdf, say)
+            day_letters = [folder / row["Letter"] for row in day_list if row.get("Letter")]
+            day_letters = [p for p in day_letters if p.is_file()] if report.earlier_rows else report.letters
+            report.pdf_pages = letters_pdf(day_letters, report.pdf, say)
     existing = _existing_ids(store)
     report.already_logged = sum(1 for row in activity if row["Activity ID"] in existing)
     fresh = [row for row in activity if row["Activity ID"] not in existing]
@@ -623,6 +633,13 @@ def format_letters(report: LettersReport, shown: int = 30) -> str:
             lines.append(f"  labels (Avery 5160): {report.labels.name}")
         if report.mailing:
             lines.append(f"  mailing list: {report.mailing.name}")
+        if report.earlier_rows:
+            lines.append(f"  the mailing list and labels cover all {report.mailing_rows} letters written today "
+                         f"({report.earlier_rows} from an earlier run, {report.mailing_rows - report.earlier_rows} "
+                         "from this one)" + (" and so does the PDF" if report.pdf else ""))
+        if report.set_aside:
+            lines.append(f"  the earlier {report.mailing.name} had changed columns, so it was kept as "
+                         f"{report.set_aside.name}")
         if report.invites:
             lines.append(f"  meeting times as calendar files: invites/ ({len(report.invites)})")
         lines.append(f"  Activity: {report.logged} new row(s)" + (

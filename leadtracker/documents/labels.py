@@ -3,7 +3,9 @@
 Avery 5160 geometry (../shared/reference/letters_and_email.md §A7): labels 2.625 x 1 in, 3 across and 10 down, top
 margin 0.5 in, left margin 0.1875 in, 0.125 in between columns, none between rows. Text is the USPS form of the
 address (addresses.py) in Helvetica 9 pt, shrunk to as small as 6 pt for a long line, at most five lines a label.
-The CSV has the same lines as separate columns, for a print shop or a mail-merge in Word.
+The CSV has the same lines as separate columns, for a print shop or a mail-merge in Word. A second run on the same
+day adds to that day's CSV (one row per lead and step, the newest kept) and the labels are rebuilt from all of it, so
+the day's list and label sheet cover every letter written that day.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .text import csv_safe
+from .text import csv_cell, csv_safe
 
 INCH = 72.0
 
@@ -123,3 +125,37 @@ def mailing_csv(rows: list[dict], target: Path) -> None:
     partial = target.with_name(target.name + ".part")
     partial.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
     os.replace(partial, target)
+
+
+def read_mailing_csv(path: Path) -> list[dict] | None:
+    """The rows of a mailing CSV this tool wrote (cells as they were before `csv_safe`); [] when there is none, None
+    when the file is not one (its columns were changed)."""
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"Lead ID", "Step", "Address"} <= set(reader.fieldnames):
+            return None
+        return [{column: _unescaped(row.get(column) or "") for column in MAILING_COLUMNS} for row in reader]
+
+
+def _unescaped(value: str) -> str:
+    """Undo `csv_cell`'s leading apostrophe, and only that one: "'=cmd" -> "=cmd"; "'Tis" stays."""
+    return value[1:] if value.startswith("'") and csv_cell(value[1:]) == value else value
+
+
+def merge_mailing(earlier: list[dict], new: list[dict]) -> list[dict]:
+    """The day's mailing list: earlier rows in their order, a lead's letter for the same step replaced by the new
+    one (the .docx was rewritten too), then the new letters."""
+    fresh = {(row["Lead ID"], row["Step"]): row for row in new}
+    merged = [fresh.pop((row["Lead ID"], row["Step"]), row) for row in earlier]
+    return merged + [row for row in new if (row["Lead ID"], row["Step"]) in fresh]
+
+
+def label_for_row(row: dict) -> Label:
+    """A mailing-list row's label: name lines, then the USPS delivery line and "CITY ST  ZIP"."""
+    from .addresses import _usps_words
+
+    city_state = " ".join(p for p in (_usps_words(str(row.get("City") or "")), row.get("State") or "") if p)
+    last = f"{city_state}  {row['ZIP']}".strip() if row.get("ZIP") else city_state
+    return Label(tuple(str(row.get(k) or "") for k in ("Name", "Name 2", "Address")) + (last,))
