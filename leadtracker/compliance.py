@@ -25,7 +25,7 @@ from .rules.contact import (CALLING_RULES, DNC_CHECK_VALID_DAYS, INQUIRY_RELATIO
 from .cadence import PHONE
 from .phone_opt_outs import NONE as NO_CLOSED_NUMBERS
 from .phone_opt_outs import NUMBER_ISSUE, TEXT_PHONE, ClosedNumbers, number_limits
-from .timezones import ZONE_SEPARATOR, lead_zones, zone_label
+from .timezones import ZONE_SEPARATOR, factorize_rows, lead_zones, zone_label
 
 UTC = dt.timezone.utc
 TIMED_CHANNELS = ("Call", "Text")
@@ -55,7 +55,8 @@ class Moment:
 
 @dataclass(frozen=True)
 class Window:
-    """Calling hours for one (state, zones) pair at one moment."""
+    """Calling hours for one (state, zones) pair at one moment (and the owner's mailing state and zones, when the
+    owner may live elsewhere: then a call must be allowed in both places)."""
 
     text: str  # "8 AM–8 PM ET", with the day rules
     open_now: bool
@@ -64,6 +65,9 @@ class Window:
     citation: str
     intervals: tuple[tuple[dt.datetime, dt.datetime], ...]
     zone: str  # the zone times are written in
+    owner_zone: str | None = None  # the owner's mailing-address zone(s) ("A|B"), when not the property's
+    cap: int | None = None  # calls allowed per 24 hours: the stricter of the states' caps
+    cap_source: str = ""  # "FL allows 3 (Fla. Stat. 501.616(6)(b))"
 
     def next_open_at_or_after(self, instant: dt.datetime) -> dt.datetime | None:
         for start, end in self.intervals:
@@ -88,7 +92,8 @@ def _holidays(state: str, year: int) -> frozenset[dt.date]:
     return frozenset(holidays.US(subdiv=state, years=year).keys())
 
 
-def _local_hours(rule: CallingRule, zone: str, now_utc: dt.datetime, days: int = 10) -> list[tuple]:
+@lru_cache(maxsize=1024)  # a refresh asks for the same (rule, zone, moment) once per pair of places it joins
+def _local_hours(rule: CallingRule, zone: str, now_utc: dt.datetime, days: int = 10) -> tuple:
     """The rule's calling hours on each day from yesterday on, read on the clock of `zone`, as UTC intervals."""
     tz = ZoneInfo(zone)
     today = now_utc.astimezone(tz).date()
@@ -100,7 +105,7 @@ def _local_hours(rule: CallingRule, zone: str, now_utc: dt.datetime, days: int =
             continue
         out.append((dt.datetime.combine(day, hours[0], tz).astimezone(UTC),
                     dt.datetime.combine(day, hours[1], tz).astimezone(UTC)))
-    return out
+    return tuple(out)
 
 
 def _intersect(first: list[tuple], second: list[tuple]) -> list[tuple]:
@@ -122,41 +127,115 @@ def _clock(moment: dt.datetime) -> str:
     return f"{text} {'AM' if moment.hour < 12 else 'PM'}"
 
 
-def calling_window(state: str, zones: tuple[str, ...], now_utc: dt.datetime) -> Window | None:
-    """The calling hours of a lead in `state` who may be in any of `zones`; None when the state is unknown."""
+def _span(interval: tuple[dt.datetime, dt.datetime], zone: str) -> str:
+    tz = ZoneInfo(zone)
+    return f"{_clock(interval[0].astimezone(tz))}–{_clock(interval[1].astimezone(tz))}"
+
+
+def calling_window(state: str, zones: tuple[str, ...], now_utc: dt.datetime, owner_state: str | None = None,
+                   owner_zones: tuple[str, ...] = ()) -> Window | None:
+    """The calling hours of a lead in `state` who may be in any of `zones`; None when the state is unknown.
+
+    An owner whose mailing address is elsewhere (`owner_state`, `owner_zones`) may be called only when the call is
+    allowed both at the property and at that address, under both states' rules (the hours are those of the called
+    party's location, 47 CFR 64.1200(c)(1), and nobody knows which of the two it is)."""
     rule = CALLING_RULES.get(state)
     if rule is None or not zones:
         return None
-    intervals = _local_hours(rule, zones[0], now_utc)
-    for zone in zones[1:] + ((rule.fixed_clock,) if rule.fixed_clock else ()):
-        intervals = _intersect(intervals, _local_hours(rule, zone, now_utc))
+    owner_rule = CALLING_RULES.get(owner_state or "") if owner_zones else None
+    parts = [(rule, zones)] + ([(owner_rule, owner_zones)] if owner_rule is not None else [])
+    intervals: list | None = None
+    for part_rule, part_zones in parts:
+        for zone in part_zones + ((part_rule.fixed_clock,) if part_rule.fixed_clock else ()):
+            hours = _local_hours(part_rule, zone, now_utc)
+            intervals = hours if intervals is None else _intersect(intervals, hours)
+    intervals = intervals or []
     current = next(((s, e) for s, e in intervals if s <= now_utc < e), None)
     upcoming = next(((s, e) for s, e in intervals if s > now_utc), None)
     shown = current or upcoming
-    tz = ZoneInfo(zones[0])
+    rules = [part_rule for part_rule, _ in parts]
     if shown is not None:
-        hours = f"{_clock(shown[0].astimezone(tz))}–{_clock(shown[1].astimezone(tz))} {zone_label(zones[0])}"
+        hours = f"{_span(shown, zones[0])} {zone_label(zones[0])}"
     else:
         hours = "no calling hours in the next days"
-    days = [word for flag, word in ((rule.no_sundays, "Sundays"), (rule.no_holidays, "holidays")) if flag]
-    if shown is not None and len({h for h in rule.hours if h is not None}) > 1:  # hours differ by day
-        hours += f" on {shown[0].astimezone(tz):%a}"
+    days = [word for flag, word in ((any(r.no_sundays for r in rules), "Sundays"),
+                                    (any(r.no_holidays for r in rules), "holidays")) if flag]
+    if shown is not None and any(len({h for h in r.hours if h is not None}) > 1 for r in rules):  # differ by day
+        hours += f" on {shown[0].astimezone(ZoneInfo(zones[0])):%a}"
     if days:
         hours += ", not " + " or ".join(days)
     if len(zones) > 1:
         hours += " (two time zones: " + "/".join(zone_label(z) for z in zones) + ")"
+    owner_zone = None
+    if owner_rule is not None and not set(owner_zones) <= set(zones):  # the owner may be on another clock
+        owner_zone = ZONE_SEPARATOR.join(owner_zones)
+        where = "/".join(zone_label(z) for z in owner_zones)
+        hours += f" (owner in {where}: {_span(shown, owner_zones[0])})" if shown is not None else \
+            f" (owner in {where})"
+    elif owner_rule is not None and owner_state != state and not owner_rule.federal_only:
+        hours += f" (owner in {owner_state}: its rules too)"
+    citations = list(dict.fromkeys(r.citation for r in rules))
+    capped = [r for r in rules if r.calls_per_24h is not None]
+    strictest = min(capped, key=lambda r: r.calls_per_24h) if capped else None
+    cap_source = (f"{strictest.state} allows {strictest.calls_per_24h} ("
+                  f"{'; '.join(c.citation for c in strictest.cap_sources)})") if strictest is not None else ""
     return Window(hours, current is not None, current[1] if current else None,
-                  None if current else (upcoming[0] if upcoming else None), rule.citation, tuple(intervals), zones[0])
+                  None if current else (upcoming[0] if upcoming else None), "; ".join(citations), tuple(intervals),
+                  zones[0], owner_zone, strictest.calls_per_24h if strictest is not None else None, cap_source)
 
 
-def lead_windows(states: pd.Series, zips: pd.Series, now_utc: dt.datetime) -> tuple[np.ndarray, list]:
+def lead_windows(states: pd.Series, zips: pd.Series, now_utc: dt.datetime, mailing_states: pd.Series | None = None,
+                 mailing_zips: pd.Series | None = None) -> tuple[np.ndarray, list]:
     """Each lead's calling `Window`, as (codes, windows): lead i's window is windows[codes[i]] (None where the state
-    is unknown). One computation per distinct (state, zones) pair."""
+    is unknown). One computation per distinct (state, zones) pair, and per distinct (state, zones, owner's state
+    and zones) for the few owners whose mailing address lies in another state or time zone."""
     zones = lead_zones(states, zips)
     state = states.astype(object).where(states.notna(), "")
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([state, zones]))
+    codes, uniques = factorize_rows(state, zones)
     windows = [calling_window(s, tuple(z.split(ZONE_SEPARATOR)) if z else (), now_utc) for s, z in uniques]
-    return np.where(codes < 0, len(windows), codes), windows + [None]
+    windows.append(None)
+    if mailing_states is None:
+        return codes, windows
+    away, owner_states, owner_zones = _owners_elsewhere(state, zips, zones, mailing_states, mailing_zips)
+    away_codes = codes[away]
+    known = np.array([w is not None for w in windows], dtype=bool)[away_codes]  # no State: no calls anyway
+    away, away_codes = away[known], away_codes[known]
+    if not len(away):
+        return codes, windows
+    pairs, distinct = factorize_rows(away_codes, owner_states[known], owner_zones[known])
+    for code, owner_state, owner_zone in distinct:
+        s, z = uniques[code]
+        windows.append(calling_window(s, tuple(z.split(ZONE_SEPARATOR)) if z else (), now_utc, owner_state,
+                                      tuple(owner_zone.split(ZONE_SEPARATOR))))
+    codes = codes.copy()
+    codes[away] = len(uniques) + 1 + pairs
+    return codes, windows
+
+
+def _owners_elsewhere(state: pd.Series, zips: pd.Series, zones: pd.Series, mailing_states: pd.Series,
+                      mailing_zips: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions, owner states, owner zones) of the leads whose Mailing State is another state than the
+    property's, or whose mailing ZIP lies in another zone; only leads with a different mailing state or ZIP are
+    looked up."""
+    nothing = (np.empty(0, dtype=int), np.empty(0, dtype=object), np.empty(0, dtype=object))
+    owner_state = mailing_states.to_numpy(dtype=object)
+    known = np.flatnonzero(pd.notna(owner_state))
+    if not len(known):
+        return nothing
+    owner_zip = (mailing_zips.to_numpy(dtype=object) if mailing_zips is not None
+                 else np.full(len(owner_state), None, dtype=object))
+    property_zip = zips.to_numpy(dtype=object)
+    differs = (owner_state[known] != state.to_numpy(dtype=object)[known]) | \
+        (owner_zip[known] != property_zip[known]) & pd.notna(owner_zip[known])
+    candidates = known[differs]
+    if not len(candidates):
+        return nothing
+    index = mailing_states.index[candidates]
+    their_zones = lead_zones(pd.Series(owner_state[candidates], index=index),
+                             pd.Series(owner_zip[candidates], index=index)).to_numpy(dtype=object)
+    elsewhere = (their_zones != "") & ((owner_state[candidates] != state.to_numpy(dtype=object)[candidates])
+                                       | (their_zones != zones.to_numpy(dtype=object)[candidates]))
+    return candidates[elsewhere], owner_state[candidates][elsewhere], their_zones[elsewhere]
 
 
 # --- what the ledger says ------------------------------------------------------------------------------------------
@@ -335,21 +414,20 @@ class Timing:
 
 def timing(leads: pd.DataFrame, activity: pd.DataFrame, moment: Moment) -> Timing:
     now = moment.utc
-    codes, windows = lead_windows(leads["State"], leads["ZIP"], now)
+    codes, windows = lead_windows(leads["State"], leads["ZIP"], now, leads.get("Mailing State"),
+                                  leads.get("Mailing ZIP"))
     calls = calls_last_24h(leads["_key"], activity, moment)
     cap_text = np.full(len(leads), "", dtype=object)
     capped: dict[int, dt.datetime | None] = {}
-    states = leads["State"].to_numpy(dtype=object)
     keys = leads["_key"].to_numpy(dtype=object)
     for i in np.flatnonzero(leads["_key"].isin(list(calls)).to_numpy()) if calls else ():
-        rule = CALLING_RULES.get(states[i])
         window = windows[codes[i]]
-        if rule is None or rule.calls_per_24h is None or window is None:
+        if window is None or window.cap is None:
             continue
         made = calls[keys[i]]
-        cap_text[i] = f"{len(made)} of {rule.calls_per_24h} calls used in 24 hours"
-        if len(made) >= rule.calls_per_24h:
-            release = made[len(made) - rule.calls_per_24h] + dt.timedelta(hours=24)
+        cap_text[i] = f"{len(made)} of {window.cap} calls used in 24 hours"
+        if len(made) >= window.cap:
+            release = made[len(made) - window.cap] + dt.timedelta(hours=24)
             capped[int(i)] = window.next_open_at_or_after(max(release, now))
     return Timing(leads.index, codes, windows, calls, capped, pd.Series(cap_text, index=leads.index, dtype=object))
 
@@ -372,14 +450,22 @@ def _allowed_words(window: Window | None, when: dt.datetime | None, moment: Mome
     tz = ZoneInfo(window.zone)
     if when <= moment.utc:
         closes = window.closes or when
-        return f"Now, until {_clock(closes.astimezone(tz))} {zone_label(window.zone)}"
+        return f"Now, until {_clock(closes.astimezone(tz))} {zone_label(window.zone)}" + _owner_clock(window, closes)
     agent_when = moment.agent_time(when)
     if agent_when.date() != moment.local.date():
         return ""
-    text = f"From {_clock(when.astimezone(tz))} {zone_label(window.zone)}"
+    text = f"From {_clock(when.astimezone(tz))} {zone_label(window.zone)}" + _owner_clock(window, when)
     if when.astimezone(tz).utcoffset() != agent_when.utcoffset():
         text += f" ({_clock(agent_when)} your time)"
     return text
+
+
+def _owner_clock(window: Window, instant: dt.datetime) -> str:
+    """" (owner in PT: 5 PM)" where the owner's mailing address is in another zone, else ""."""
+    if window.owner_zone is None:
+        return ""
+    zones = window.owner_zone.split(ZONE_SEPARATOR)
+    return f" (owner in {'/'.join(zone_label(z) for z in zones)}: {_clock(instant.astimezone(ZoneInfo(zones[0])))})"
 
 
 # What Contact Rules says of a lead whose plan has ended: no channel is offered, whatever is open on paper
@@ -440,8 +526,7 @@ def _words(row: dict[str, str], channels: tuple[str, ...]) -> str:
     return " · ".join(parts)
 
 
-def call_outside_hours(window: Window | None, when_utc: dt.datetime, rule_state: str | None,
-                       calls_before: int) -> str | None:
+def call_outside_hours(window: Window | None, when_utc: dt.datetime, calls_before: int) -> str | None:
     """Why a call made at `when_utc` broke a rule (outside hours, over the cap), or None."""
     if window is None:
         return None
@@ -450,9 +535,6 @@ def call_outside_hours(window: Window | None, when_utc: dt.datetime, rule_state:
     if not inside:
         return (f"Call logged at {_clock(when_utc.astimezone(tz))} {zone_label(window.zone)}, outside calling hours "
                 f"{window.text} ({window.citation}); kept in Activity")
-    rule = CALLING_RULES.get(rule_state or "")
-    if rule is not None and rule.calls_per_24h is not None and calls_before >= rule.calls_per_24h:
-        cap = "; ".join(s.citation for s in rule.cap_sources)
-        return (f"Call logged as number {calls_before + 1} in 24 hours; {rule.state} allows "
-                f"{rule.calls_per_24h} ({cap}); kept in Activity")
+    if window.cap is not None and calls_before >= window.cap:
+        return f"Call logged as number {calls_before + 1} in 24 hours; {window.cap_source}; kept in Activity"
     return None

@@ -372,7 +372,7 @@ def flag_logged_calls(new_activity: pd.DataFrame, parsed: pd.DataFrame, contact:
             continue
         window = contact.window_list[contact.window_codes[position]]
         made_before = max(len(contact.calls.get(key, [])) - 1, 0)
-        problem = call_outside_hours(window, moment.utc, parsed["State"].iat[position], made_before)
+        problem = call_outside_hours(window, moment.utc, made_before)
         if problem:
             issues.add_at([parsed.index[position]], [problem])
 

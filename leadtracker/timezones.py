@@ -109,15 +109,39 @@ def zones_for(state: str | None, zip_code: str | None) -> tuple[str, ...]:
     return (_WHOLE_PREFIX.get(state, {}).get(prefix, zones[0]),)
 
 
+def factorize_rows(*columns: pd.Series | np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """(codes, distinct rows) of several columns taken together, like factorizing a MultiIndex but without
+    building a tuple per row (which costs ~30 ms per 100,000 rows): each column is factorized to integers, the
+    integers combined, and only the first row of each distinct combination is read back."""
+    n = len(columns[0])
+    combined = np.zeros(n, dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=True)
+        combined = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)  # stays small
+    codes, distinct = pd.factorize(combined)
+    first = np.zeros(len(distinct), dtype=np.int64)
+    first[codes[::-1]] = np.arange(n - 1, -1, -1)
+    values = [np.asarray(column, dtype=object)[first] for column in columns]
+    return codes, list(zip(*values)) if len(distinct) else []
+
+
 def lead_zones(states: pd.Series, zips: pd.Series) -> pd.Series:
     """zones_for per lead, as "Zone" or "Zone|Zone" text ("" when the state is unknown); each distinct
     (state, ZIP prefix) pair is resolved once."""
     prefix = zips.astype(object).where(zips.notna(), "").astype(str).str.slice(0, 3)
     state = states.astype(object).where(states.notna(), "").astype(str)
-    pairs = pd.MultiIndex.from_arrays([state, prefix])
-    codes, uniques = pd.factorize(pairs)
+    codes, uniques = factorize_rows(state, prefix)
     resolved = np.array([ZONE_SEPARATOR.join(zones_for(s or None, z or None)) for s, z in uniques], dtype=object)
-    return pd.Series(resolved[codes] if len(codes) else [], index=states.index, dtype=object)
+    out = resolved[codes] if len(codes) else np.empty(0, dtype=object)
+    # a prefix that straddles a zone line is settled by the full ZIP: only those few rows are read one by one
+    split = np.array([p in _SPLIT_PREFIX.get(s, {}) for s, p in uniques], dtype=bool)
+    if split.any():
+        rows = np.flatnonzero(split[codes])
+        full = zips.astype(object).to_numpy()[rows]
+        out = out.copy()
+        out[rows] = [ZONE_SEPARATOR.join(zones_for(s or None, str(z) if isinstance(z, str) else None))
+                     for s, z in zip(state.to_numpy(dtype=object)[rows], full)]
+    return pd.Series(out, index=states.index, dtype=object)
 
 
 def zone_label(zone: str) -> str:
