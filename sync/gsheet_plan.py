@@ -121,6 +121,7 @@ class Summary:
     tool_sheets: list[str] = field(default_factory=list)
     left_for_next_run: int = 0  # quick-log entries edited while refreshing
     gone: int = 0  # rows deleted while refreshing
+    moved_duplicates: int = 0  # leads sharing a Lead ID whose rows moved while refreshing (values left)
     columns_added: list[str] = field(default_factory=list)
 
 
@@ -163,6 +164,7 @@ class Planner:
         self.tool_units: list[list[dict]] = []
         self.values: dict[tuple[str, int], dict[int, object]] = {}  # (title, col) -> row -> value
         self.stale_rows: set[int] = set()  # Leads rows (as read) whose quick-log entry must wait
+        self.logged_rows: set[int] = set()  # Leads rows (as read) whose Activity row an earlier try already added
         self.grid_size: dict[str, list[int]] = {t: [m.rows, m.cols] for t, m in meta.items()}
         self.new_ids: dict[str, dict[str, list[int]]] = {}
         self.added: dict[str, dict[str, int]] = {}  # columns added at the right end, by sheet
@@ -210,6 +212,7 @@ class Planner:
             self.structure_requests.append({"addSheet": {"properties": {
                 "sheetId": sheet_id, "title": title, "gridProperties": {"rowCount": 1000, "columnCount": 26}}}})
             self.grid_size[title] = [1000, 26]
+        self.logged_rows = self._logged_before(appends)
         by_sheet: dict[str, list[FillIntent]] = {}
         for fill in fills:
             by_sheet.setdefault(fill.sheet, []).append(fill)
@@ -221,6 +224,7 @@ class Planner:
             sheet_updates = [u for u in updates if u.sheet == title]
             extra = [c for i in sheet_computed for c in i.columns] + [u.column for u in sheet_updates] + \
                 [key_column(i.key) for i in sheet_computed] + [key_column(u.key) for u in sheet_updates]
+            extra += [Column(name) for name in FINGERPRINT]  # rows without an id, or sharing one, are told apart
             for column in extra:
                 if column.name not in [c.name for c in columns]:
                     columns = columns + (column,)
@@ -230,6 +234,37 @@ class Planner:
         for tool in tools:
             self._plan_tool(tool)
         return Plan(self._pack_structure(), self._pack_values(), self.summary)
+
+    def _logged_before(self, appends: list[AppendIntent]) -> set[int]:
+        """Leads rows (as read) whose quick-log Activity row is in the sheet now but was not when it was read: an
+        earlier try of this commit landed it, and with it (same atomic request) the clearing of its cells."""
+        rows: set[int] = set()
+        for intent in appends:
+            if intent.unique is None or intent.sheet in self.new_sheets or intent.unique not in intent.frame.columns:
+                continue
+            now_grid = self._current(intent.sheet)
+            now = layout(now_grid.grid, intent.columns)
+            if intent.unique not in now.positions:
+                continue
+            col = now.positions[intent.unique]
+            self._need(intent.sheet, [col])
+            here = {key_text(now_grid.value(r, col)) for r in range(now.header_row + 1, len(now_grid.grid) + 1)}
+            read_grid = self.read.get(intent.sheet, [])
+            before = layout(read_grid, intent.columns)
+            then = {key_text(_get(read_grid, r, before.positions.get(intent.unique)))
+                    for r in range((before.header_row or 0) + 1, len(read_grid) + 1)} if before.header_row else set()
+            landed = 0
+            for record in intent.frame.to_dict("records"):
+                k = key_text(record.get(intent.unique))
+                if k is None or k not in here or k in then:
+                    continue
+                landed += 1  # counted as added by this run; the append skips it
+                source_row = _quick_log_row(record)
+                if source_row is not None:
+                    rows.add(source_row)
+            if landed:
+                self.summary.appended[intent.sheet] = self.summary.appended.get(intent.sheet, 0) + landed
+        return rows
 
     # --- rows keyed by Lead ID --------------------------------------------------------------------------------
     def _plan_rows(self, title: str, columns: tuple[Column, ...], fills: list[FillIntent],
@@ -252,22 +287,36 @@ class Planner:
         used |= {u.column.name for u in updates}
         used |= {key_name} if key_name else set()
         used |= set(prints) if fills else set()
+        if any(f.kind is Kind.QUICK_LOG for f in fills):  # each entry is compared whole
+            used |= {c.name for c in columns if c.kind is Kind.QUICK_LOG}
         self._need(title, [now.positions[name] for name in used if name in now.positions])
         locate = RowLocator(read_grid, before, now_grid, now, key_name, prints)
+        if any(len(rows) > 1 for rows in locate.read_keys.values()):  # shared ids are told apart by these
+            self._need(title, [now.positions[name] for name in prints])
 
         # fills: quick-log cells of a row go (or wait) together
         rows_of: dict[int, list[FillIntent]] = {}
         for fill in fills:
             rows_of.setdefault(fill.row, []).append(fill)
+        quick_columns = [c.name for c in columns if c.kind is Kind.QUICK_LOG and c.name in before.positions]
         for row, row_fills in rows_of.items():
             target = locate.row(row)
+            if target is None:
+                target = self._landed_new_id(row_fills, key_name, locate)
             quick = [f for f in row_fills if f.kind is Kind.QUICK_LOG]
+            if quick and row in self.logged_rows:
+                row_fills = [f for f in row_fills if f.kind is not Kind.QUICK_LOG]  # logged and cleared already
+                quick = []
+            # the whole entry (outcome, note, channel) as read, or it waits: a note typed meanwhile is not orphaned
             ok_quick = target is not None and all(
+                name in now.positions and same(to_wire(now_grid.value(target, now.positions[name])),
+                                               to_wire(_get(read_grid, row, before.positions[name])))
+                for name in quick_columns) and all(
                 f.column in now.positions and same(to_wire(now_grid.value(target, now.positions[f.column])),
                                                    to_wire(f.expected)) for f in quick)
             if quick and not ok_quick:
                 self.stale_rows.add(row)
-                if target is None:
+                if target is None and not locate.moved_duplicate(row):
                     self.summary.gone += 1
                 else:
                     self.summary.left_for_next_run += 1
@@ -306,6 +355,15 @@ class Planner:
         for intent in computed:
             self._plan_computed(title, intent, now, now_grid, locate)
 
+    @staticmethod
+    def _landed_new_id(fills: list[FillIntent], key_name: str | None, locate: "RowLocator") -> int | None:
+        """The row a new Lead ID from an earlier try of this commit landed on (ids are random: one row holds it)."""
+        for fill in fills:
+            k = key_text(fill.value) if fill.column == key_name else None
+            if k is not None and k not in locate.read_keys and len(locate.current_keys.get(k, [])) == 1:
+                return locate.current_keys[k][0]
+        return None
+
     def _rows_for_key(self, title: str, locate: "RowLocator") -> dict[str, list[int]]:
         rows_for_key = {k: list(v) for k, v in locate.current_keys.items()}
         for k, rows in self.new_ids.get(title, {}).items():
@@ -339,6 +397,11 @@ class Planner:
             rows = rows_for_key.get(k, [])
             if n >= len(rows):
                 continue  # the lead's row is gone (deleted meanwhile): nothing to write
+            if k in locate.unsure:
+                if n == 0:
+                    self.summary.moved_duplicates += 1
+                used[k] = n + 1
+                continue  # rows sharing this Lead ID moved: which is which is unknown until the next read
             used[k] = n + 1
             picked.append(i)
             targets.append(rows[n])
@@ -543,6 +606,27 @@ class RowLocator:
         self.prints = prints
         self.read_keys, self.read_blank = self._index(read_grid, before, lambda r, c: _get(read_grid, r, c))
         self.current_keys, self.current_blank = self._index(now_grid.grid, now, now_grid.value)
+        self.unsure = self._moved_duplicates(read_grid, before, now_grid, now)
+
+    def _moved_duplicates(self, read_grid, before: Layout, now_grid: Current, now: Layout) -> set[str]:
+        """Lead IDs on more than one row whose rows are not where they were, holding the same owner and address:
+        the k-th occurrence may be another lead now (a sort swaps them), so nothing is written to them."""
+        unsure = set()
+        cols = [(before.positions[p], now.positions[p]) for p in self.prints
+                if p in before.positions and p in now.positions]
+        for k in set(self.read_keys) | set(self.current_keys):
+            then, here = self.read_keys.get(k, []), self.current_keys.get(k, [])
+            if len(then) < 2 and len(here) < 2:
+                continue
+            if then != here or any(not same(to_wire(_get(read_grid, r, b)), to_wire(now_grid.value(r, n)))
+                                   for r in then for b, n in cols):
+                unsure.add(k)
+        return unsure
+
+    def moved_duplicate(self, read_row: int) -> bool:
+        key_col = self.before.positions.get(self.key) if self.key else None
+        k = key_text(_get(self.read_grid, read_row, key_col)) if key_col is not None else None
+        return k is not None and k in self.unsure
 
     def _index(self, grid, lay: Layout, value):
         keys: dict[str, list[int]] = {}
@@ -570,7 +654,7 @@ class RowLocator:
             cols = [self.before.positions[p] for p in self.prints if p in self.before.positions]
             fp = tuple(_fold(_get(self.read_grid, read_row, c)) for c in cols)
             then, now = self.read_blank.get(fp, []), self.current_blank.get(fp, [])
-        if read_row not in then:
+        if read_row not in then or (k is not None and k in self.unsure):
             return None
         n = then.index(read_row)
         return now[n] if n < len(now) else None

@@ -28,7 +28,7 @@ import pandas as pd
 
 from leadtracker.schema import SHEET_SETTINGS, Column, Kind, ValueType
 from leadtracker.store import (HEADER_SEARCH_ROWS, CellFill, CellUpdate, GridStore, SheetData, ToolSheet, grid_get,
-                               grid_put, same_value)
+                               grid_put, key_text, same_value)
 
 from . import gsheet_plan as planning
 from .gsheet_cells import a1, from_read, from_serial, quote, to_wire
@@ -66,6 +66,7 @@ class GsheetStore(GridStore):
         self._tools: dict[str, ToolSheet] = {}
         self.last_summary: planning.Summary | None = None
         self.read_only = False
+        self._requests_mark = api.requests_sent  # the run's reads count too in what commit reports
 
     # --- metadata and reads -----------------------------------------------------------------------------------
     def metadata(self) -> dict[str, planning.SheetMeta]:
@@ -222,7 +223,6 @@ class GsheetStore(GridStore):
             raise GoogleSheetError(f"{self.label} was opened only to read; nothing was saved.")
         if not self.pending():
             return f"{self.label}: nothing to change."
-        sent_before = self.api.requests_sent
         failures, waited, relooks = 0, 0.0, 0
         full: set[str] = set()
         while True:
@@ -250,7 +250,9 @@ class GsheetStore(GridStore):
         summary = plan.summary
         self.last_summary = summary
         self._forget()
-        return self._report(summary, self.api.requests_sent - sent_before)
+        requests = self.api.requests_sent - self._requests_mark  # every request since the last commit, reads too
+        self._requests_mark = self.api.requests_sent
+        return self._report(summary, requests)
 
     def _plan(self, full: set[str]) -> planning.Plan:
         for _ in range(3):
@@ -328,6 +330,7 @@ class GsheetStore(GridStore):
                 return list(range(max((len(r) for r in read), default=0) + 1))  # whole rows are compared
         updates = [u for u in self._updates if u.sheet == title]
         columns += tuple(u.column for u in updates) + tuple(Column(u.key) for u in updates)
+        columns += tuple(Column(name) for name in planning.FINGERPRINT if name not in {c.name for c in columns})
         lay = planning.layout(read, columns)
         names = {f.column for f in self._fills if f.sheet == title}
         names |= {u.column.name for u in updates} | {u.key for u in updates}
@@ -336,6 +339,11 @@ class GsheetStore(GridStore):
         names |= {i.unique for i in self._appends if i.sheet == title and i.unique}
         if any(f.sheet == title for f in self._fills):
             names |= set(planning.FINGERPRINT) | {"Lead ID"}
+            if any(f.sheet == title and f.kind is Kind.QUICK_LOG for f in self._fills):
+                names |= {c.name for c in columns if c.kind is Kind.QUICK_LOG}  # each entry is compared whole
+        keys = {i.key for i in self._computed if i.sheet == title} & set(lay.positions)
+        if any(_repeats(read, lay, lay.positions[k]) for k in keys):
+            names |= set(planning.FINGERPRINT)  # rows sharing a Lead ID are told apart by these
         return sorted({lay.positions[n] for n in names if n in lay.positions})
 
     def _send(self, plan: planning.Plan) -> None:
@@ -376,6 +384,10 @@ class GsheetStore(GridStore):
         if summary.gone:
             n = summary.gone
             text += f" {n} row{'s were' if n != 1 else ' was'} deleted while this ran; nothing was written there."
+        if summary.moved_duplicates:
+            n = summary.moved_duplicates
+            text += (f" {n} Lead ID{'s' if n != 1 else ''} on more than one row moved while this ran; "
+                     f"{'their' if n != 1 else 'its'} computed cells wait for the next refresh (see Data Issues).")
         return text
 
 
@@ -383,6 +395,18 @@ def _as_date(value: object) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 2958466:
         return from_serial(value)
     return value
+
+
+def _repeats(grid: list[list], lay: planning.Layout, col: int) -> bool:
+    """Whether a key occurs on more than one row below the header."""
+    seen: set[str] = set()
+    for line in grid[lay.header_row or 0:]:
+        k = key_text(line[col]) if col < len(line) else None
+        if k is not None:
+            if k in seen:
+                return True
+            seen.add(k)
+    return False
 
 
 def _spans(cols: list[int], gap: int = 2) -> list[tuple[int, int]]:

@@ -244,6 +244,67 @@ def test_a_quick_log_entry_changed_mid_sync_is_left_for_the_next_run(fake, key_f
     assert rows["L-003"]["Log Outcome"] is None and rows["L-003"]["Log Note"] is None
 
 
+@pytest.mark.parametrize("cell", ["Log Note", "Log Channel"])
+def test_a_note_or_channel_typed_mid_sync_keeps_the_whole_entry_for_the_next_run(fake, key_file, cell):
+    """The cell was empty when read: logging the outcome without it would clear the outcome and orphan the note."""
+    leads = team_leads(6)
+    leads[2]["Log Outcome"] = "Spoke"
+    key = sheet_with(fake, key_file, leads)
+    typed = {"Log Note": "wants a call back Tuesday 5pm", "Log Channel": "Text"}[cell]
+
+    def add(f):
+        team = f.teammate(key)
+        team.type("Leads", team.ref("Leads", cell, team.find_row("Leads", "Lead ID", "L-003")), typed)
+
+    report = refresh_with_teammate(fake, key, key_file, add)
+    row = next(r for r in gh.leads_table(fake, key) if r["Lead ID"] == "L-003")
+    assert row["Log Outcome"] == "Spoke" and row[cell] == typed  # neither cleared
+    assert agent_rows(fake, key) == []  # and no Activity row without its clear
+    assert "1 quick-log entry was edited by a teammate while this ran" in report.saved
+    run_refresh(gh.store(fake, key, key_file), TODAY)
+    logged = [(r[2], r[4], r[6], r[7]) for r in agent_rows(fake, key)]
+    assert logged == [("L-003", "Text" if cell == "Log Channel" else "Call", "Spoke",
+                       typed if cell == "Log Note" else None)]
+    row = next(r for r in gh.leads_table(fake, key) if r["Lead ID"] == "L-003")
+    assert row["Log Outcome"] is None and row[cell] is None and "waiting" not in (row["Data Issues"] or "")
+    run_refresh(gh.store(fake, key, key_file), TODAY)
+    assert len(agent_rows(fake, key)) == 1  # idempotent
+
+
+def test_leads_sharing_an_id_that_a_sort_swaps_get_nothing_until_the_next_run(fake, key_file):
+    """Two rows hold L-002 (a pasted duplicate, flagged in Data Issues); sorted by owner between read and write they
+    keep their positions but swap leads: the k-th row with the id is another lead, so neither row is written."""
+    leads = team_leads(6)
+    leads[4]["Lead ID"] = "L-002"
+    key = sheet_with(fake, key_file, leads)
+    report = refresh_with_teammate(fake, key, key_file,
+                                   lambda f: f.teammate(key).sort("Leads", "Owner Name", descending=True))
+    own = {r["Owner Name"]: r for r in report.result.leads.to_dict("records")}
+    shared = [r for r in gh.leads_table(fake, key) if r["Lead ID"] == "L-002"]
+    assert [r["Owner Name"] for r in shared] == ["Owner E4 Testperson", "Owner B1 Testperson"]  # swapped
+    for row in shared:
+        assert row["Days to Sale"] is None and row["Timeline Note"] is None  # not another lead's values
+    assert "1 Lead ID on more than one row moved while this ran" in report.saved
+    others = [r for r in gh.leads_table(fake, key) if r["Lead ID"] != "L-002"]
+    assert all(r["Days to Sale"] == own[r["Owner Name"]]["Days to Sale"] for r in others)
+    report = run_refresh(gh.store(fake, key, key_file), TODAY)
+    own = {r["Owner Name"]: r for r in report.result.leads.to_dict("records")}
+    for row in (r for r in gh.leads_table(fake, key) if r["Lead ID"] == "L-002"):
+        assert row["Days to Sale"] == own[row["Owner Name"]]["Days to Sale"]
+        assert row["Timeline Note"] == own[row["Owner Name"]]["Timeline Note"]
+        assert "Lead ID" in row["Data Issues"]
+
+
+def test_leads_sharing_an_id_that_stay_put_are_written(fake, key_file):
+    leads = team_leads(6)
+    leads[4]["Lead ID"] = "L-002"
+    key = sheet_with(fake, key_file, leads)
+    report = refresh_with_teammate(fake, key, key_file, lambda f: f.teammate(key).sort("Leads", "ZIP"))  # no move
+    assert "more than one row" not in report.saved
+    own = {r["Owner Name"]: r for r in report.result.leads.to_dict("records")}
+    assert all(r["Days to Sale"] == own[r["Owner Name"]]["Days to Sale"] for r in gh.leads_table(fake, key))
+
+
 def test_a_new_lead_gets_its_id_on_its_own_row_after_a_sort(fake, key_file):
     leads = team_leads(8)
     leads[3]["Lead ID"] = None
@@ -295,6 +356,52 @@ def test_429_then_success_is_done_after_waiting_retry_after(fake, key_file):
     assert len(sleeper.waits) == 2 and sleeper.waits[0] >= 3 and sleeper.waits[1] >= 7, sleeper.waits
     assert [r[6] for r in agent_rows(fake, key)] == ["Spoke"]
     assert all(r["Stage"] for r in gh.leads_table(fake, key))
+
+
+def test_a_429_after_new_ids_landed_reports_no_deleted_rows_and_counts_every_request(fake, key_file):
+    """The structural write (new ids, the Activity row, the cleared cell) lands; the computed values get a 429. The
+    retry finds the new ids on their rows: nothing was deleted, and the count covers every request of the run."""
+    leads = team_leads(4)
+    for one in leads[:2]:
+        one["Lead ID"] = None
+    leads[0]["Log Outcome"] = "Spoke"
+    key = sheet_with(fake, key_file, leads)
+    fake.inject(429, times=1, match="values:batchUpdate", retry_after=1)
+    fake.reset_log()
+    report = run_refresh(gh.store(fake, key, key_file), TODAY)
+    sent = gh.api_requests(fake)
+    assert [r.status for r in sent].count(429) == 1 and len(sent) >= 8  # reads, writes, the 429, and the retry
+    assert f"({len(sent)} requests)." in report.saved, report.saved
+    assert "deleted" not in report.saved and "teammate" not in report.saved
+    rows = gh.leads_table(fake, key)
+    assert all(r["Lead ID"] and r["Stage"] for r in rows) and len(rows) == 4
+    assert [(r[2], r[6]) for r in agent_rows(fake, key)] == [(rows[0]["Lead ID"], "Spoke")]
+    assert "rows added to Activity" in report.saved  # the row the first try added is this run's
+
+
+def test_a_write_applied_then_500_is_not_reported_as_a_teammate_edit(fake, key_file):
+    leads = team_leads(4)
+    leads[2]["Log Outcome"] = "No Answer"
+    key = sheet_with(fake, key_file, leads)
+    run_refresh(gh.store(fake, key, key_file), TODAY)
+    team = fake.teammate(key)
+    team.type("Leads", team.ref("Leads", "Log Outcome", team.find_row("Leads", "Lead ID", "L-004")), "Spoke")
+    fake.inject(500, times=2, match=f"{key}:batchUpdate", after_apply=True)
+    fake.reset_log()
+    report = run_refresh(gh.store(fake, key, key_file), TODAY)
+    assert "teammate" not in report.saved and "deleted" not in report.saved, report.saved
+    assert f"({len(gh.api_requests(fake))} requests)" in report.saved
+    assert sorted((r[2], r[6]) for r in agent_rows(fake, key)) == [("L-003", "No Answer"), ("L-004", "Spoke")]
+    assert all(r["Log Outcome"] is None for r in gh.leads_table(fake, key))
+
+
+def test_a_routine_refresh_reports_every_request_it_made(fake, key_file):
+    key = sheet_with(fake, key_file, team_leads(6))
+    run_refresh(gh.store(fake, key, key_file), TODAY)
+    fake.reset_log()
+    report = run_refresh(gh.store(fake, key, key_file), TODAY + dt.timedelta(days=1))
+    assert f"({len(gh.api_requests(fake))} requests)" in report.saved
+    assert len(gh.api_requests(fake)) == 5
 
 
 @pytest.mark.parametrize("after_apply", [True, False], ids=["applied-then-500", "refused-with-500"])
