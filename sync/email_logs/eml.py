@@ -1,8 +1,8 @@
 """A folder of .eml files (Thunderbird's and Apple Mail's "Save as", Outlook for Mac, drag-and-drop exports).
 
 Format: one RFC 5322 message per file (https://www.rfc-editor.org/rfc/rfc5322). The folder is searched with its
-subfolders; a folder named like "Sent" marks its messages as sent. Only headers are read (and a delivery report's
-body), one file at a time.
+subfolders; a folder named like "Sent" marks its messages as sent. Only the headers and the start of the body are
+read (the first 64 KB, where a reply's own text is; up to 2 MB of a delivery report), one file at a time.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from typing import Iterator
 from .events import Rejected
 from .mbox import MAX_BODY, MAX_HEADER, sent_folder_hint
 from .messages import message_events, needs_body, parse_headers
+from .opt_out import BODY_BYTES
 from .registry import Item, Probe, ReadContext, Reader, register
 
 SUFFIXES = (".eml", ".emlx", ".msg.eml")
 
 
-def read_head(path: Path) -> tuple[bytes, bytes | None]:
-    """The header block, and the whole message when it is a delivery report (both capped)."""
+def read_head(path: Path) -> tuple[bytes, bytes]:
+    """The header block, and the message with the start of its body (all of a delivery report; both capped)."""
     with open(path, "rb") as handle:
         if path.suffix.lower() == ".emlx":
             handle.readline()  # Apple Mail's .emlx starts with the message's byte count
@@ -29,10 +30,8 @@ def read_head(path: Path) -> tuple[bytes, bytes | None]:
                 break
             if len(header) < MAX_HEADER:
                 header += line
-        headers = parse_headers(bytes(header) + b"\n")
-        if not needs_body(headers):
-            return bytes(header), None
-        return bytes(header), bytes(header) + b"\n" + handle.read(MAX_BODY)
+        limit = MAX_BODY if needs_body(parse_headers(bytes(header) + b"\n")) else BODY_BYTES
+        return bytes(header), bytes(header) + b"\n" + handle.read(limit)
 
 
 @register

@@ -52,6 +52,7 @@ class EmailEvent(NamedTuple):
     detail: str | None = None         # bounce reason, clicked URL, SMTP reply
     campaign: str | None = None       # a merge campaign (sheet) for state sources without message ids
     time_known: bool = True           # False when the source has no date and `time` is the file's time
+    opt_out: bool = False             # a received message whose own new text asks for no more email (opt_out.py)
 
 
 class Rejected(NamedTuple):

@@ -2,8 +2,9 @@
 
 Protocol: IMAP4rev1 (RFC 3501). The Sent folder is the one LIST marks `\\Sent` (RFC 6154 special-use), else the
 usual names ("Sent", "Sent Items", "[Gmail]/Sent Mail", "INBOX.Sent"...). The folder is opened read-only and headers
-are fetched with BODY.PEEK, so nothing is marked read; `--since` becomes a server-side SEARCH SINCE. A delivery
-report found in a folder (the INBOX, say) is fetched whole so its bounce is read.
+are fetched with BODY.PEEK, so nothing is marked read; `--since` becomes a server-side SEARCH SINCE. In any other
+folder (the INBOX, say) the first 64 KB of each body come too (a partial fetch, BODY.PEEK[TEXT]<0.65536>), where a
+reply's own text says whether it asks to be removed; a delivery report is fetched whole so its bounce is read.
 
 Where: the source `imap:` takes host, user, port and folder from the Settings sheet (IMAP Host, IMAP User, IMAP Port
 (993 = TLS from the start), IMAP Folder); `imap://user@host:port/Folder` or `imaps://...` name them on the command
@@ -30,6 +31,7 @@ from leadtracker.passwords import stored_password
 
 from .events import Rejected
 from .messages import message_events, needs_body, parse_headers
+from .opt_out import BODY_BYTES
 from .registry import Item, Probe, ReadContext, Reader, register
 
 PASSWORD_VARIABLE = "LEADTRACKER_IMAP_PASSWORD"
@@ -39,6 +41,9 @@ SENT_NAMES = ("sent", "sent items", "sent messages", "sent mail", "[gmail]/sent 
 BATCH = 200
 TIMEOUT = 60
 _LIST_LINE = re.compile(rb'^\((?P<flags>[^)]*)\) (?P<sep>"[^"]*"|NIL) (?P<name>.+)$')
+_MESSAGE_START = re.compile(rb"^\d+ \(")
+_HEADER_ITEM = re.compile(rb"BODY\[HEADER\]\s*\{\d+\}\s*$")
+_TEXT_ITEM = re.compile(rb"BODY\[TEXT\](<\d+>)?\s*\{\d+\}\s*$")
 
 
 SETTING_LABELS = {"imaphost": "imap_host", "imapuser": "imap_user", "imapport": "imap_port",
@@ -198,20 +203,44 @@ def _internal_date(meta: bytes) -> dt.datetime | None:
         return None
 
 
-def fetch_headers(connection: imaplib.IMAP4, uids: list[bytes]) -> Iterator[tuple[bytes, dt.datetime | None,
-                                                                                   bytes]]:
-    """(uid, INTERNALDATE, header bytes) for each message, BATCH at a time."""
+def fetch_headers(connection: imaplib.IMAP4, uids: list[bytes], with_text: bool = False
+                  ) -> Iterator[tuple[bytes, dt.datetime | None, bytes, bytes | None]]:
+    """(uid, INTERNALDATE, header bytes, the first BODY_BYTES of the body or None) for each message, BATCH at a
+    time; the body only `with_text`."""
+    items = "UID INTERNALDATE BODY.PEEK[HEADER]" + (f" BODY.PEEK[TEXT]<0.{BODY_BYTES}>" if with_text else "")
     for start in range(0, len(uids), BATCH):
         batch = b",".join(uids[start:start + BATCH]).decode("ascii")
-        status, data = connection.uid("FETCH", batch, "(UID INTERNALDATE BODY.PEEK[HEADER])")
+        status, data = connection.uid("FETCH", batch, f"({items})")
         if status != "OK":
             raise UsageError(f"The IMAP server would not send the messages ({status}).")
-        for part in data:
-            if not isinstance(part, tuple):
-                continue
-            meta, raw = part
-            uid = re.search(rb"UID (\d+)", meta)
-            yield (uid.group(1) if uid else b"?"), _internal_date(meta), raw
+        yield from _fetched(data)
+
+
+def _fetched(data: list) -> Iterator[tuple[bytes, dt.datetime | None, bytes, bytes | None]]:
+    """One FETCH response's messages. imaplib gives each literal as a (text before it, literal) pair and the text
+    after the last one as plain bytes; a server may put UID after the literals and the items in any order."""
+    meta, header, text = b"", None, None
+    for part in data:
+        before = part[0] if isinstance(part, tuple) else part
+        if not isinstance(before, bytes):
+            continue
+        if _MESSAGE_START.match(before) and header is not None:
+            yield _one_fetched(meta, header, text)
+            meta, header, text = b"", None, None
+        meta += before
+        if isinstance(part, tuple):
+            if _TEXT_ITEM.search(before):
+                text = part[1]
+            elif _HEADER_ITEM.search(before):
+                header = part[1]
+    if header is not None:
+        yield _one_fetched(meta, header, text)
+
+
+def _one_fetched(meta: bytes, header: bytes, text: bytes | None) -> tuple[bytes, dt.datetime | None, bytes,
+                                                                          bytes | None]:
+    uid = re.search(rb"UID (\d+)", meta)
+    return (uid.group(1) if uid else b"?"), _internal_date(meta), header, text
 
 
 @register
@@ -239,7 +268,8 @@ class ImapReader(Reader):
             status, data = connection.uid("SEARCH", None, *criteria)
             uids = (data[0] or b"").split() if status == "OK" else []
             context.progress(f"IMAP {folder}: {len(uids):,} messages")
-            for count, (uid, internal, raw) in enumerate(fetch_headers(connection, uids), start=1):
+            for count, (uid, internal, raw, text) in enumerate(fetch_headers(connection, uids, is_sent is not True),
+                                                               start=1):
                 if count % 1000 == 0:
                     context.progress(f"IMAP {folder}: {count:,} of {len(uids):,} messages read")
                 where = f"IMAP {folder} UID {uid.decode('ascii', 'replace')}"
@@ -247,7 +277,7 @@ class ImapReader(Reader):
                 if not len(headers):
                     yield Rejected(where, "the server sent no headers for this message")
                     continue
-                body = None
+                body = raw + text if text is not None else None
                 if needs_body(headers):
                     status, whole = connection.uid("FETCH", uid.decode("ascii"), "(BODY.PEEK[])")
                     body = next((p[1] for p in whole if isinstance(p, tuple)), None) if status == "OK" else None

@@ -6,8 +6,9 @@ separator line after a blank line (or at the start of the file); body lines that
 "Sent" for sent mail, "Chat" for chat transcripts; https://support.google.com/accounts/answer/3024190 and
 mboxviewer.net's notes on Gmail labels). Thunderbird keeps each folder as an mbox file named after it ("Sent").
 
-Read as a stream: only a message's headers are kept (its body too, up to 2 MB, when it is a delivery report), so
-memory stays flat for a multi-gigabyte Takeout file; Python's mailbox.mbox would first index the whole file.
+Read as a stream: only a message's headers and the start of its body are kept (the first 64 KB, where a reply's
+own text is; up to 2 MB of a delivery report), so memory stays flat for a multi-gigabyte Takeout file; Python's
+mailbox.mbox would first index the whole file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Iterator
 
 from .events import Ignored, Rejected
 from .messages import message_events, needs_body, parse_headers
+from .opt_out import BODY_BYTES
 from .registry import Item, Probe, ReadContext, Reader, register
 
 MAX_HEADER = 512 * 1024
@@ -49,25 +51,26 @@ def from_line_time(line: bytes) -> dt.datetime | None:
     return None
 
 
-def iter_messages(path: Path) -> Iterator[tuple[int, bytes, bytes, bytes | None, bool]]:
-    """(line number, From_ line, header bytes, body bytes or None, headers complete) for each message."""
+def iter_messages(path: Path) -> Iterator[tuple[int, bytes, bytes, bytes, bool]]:
+    """(line number, From_ line, header bytes, the start of the body, headers complete) for each message."""
     with open(path, "rb") as handle:
         number = 0
         start_line = 0
         from_line = b""
         header: list[bytes] = []
         header_size = 0
-        body: list[bytes] | None = None
+        body: list[bytes] = []
         body_size = 0
+        body_limit = BODY_BYTES
         in_header = False
         started = False
         previous_blank = True
         for number, line in enumerate(handle, start=1):
             if line.startswith(b"From ") and previous_blank:
                 if started:
-                    yield start_line, from_line, b"".join(header), _joined(body), not in_header
+                    yield start_line, from_line, b"".join(header), b"".join(body), not in_header
                 started, start_line, from_line = True, number, line
-                header, header_size, body, body_size, in_header = [], 0, None, 0, True
+                header, header_size, body, body_size, in_header = [], 0, [], 0, True
                 previous_blank = False
                 continue
             previous_blank = line in (b"\n", b"\r\n")
@@ -76,20 +79,15 @@ def iter_messages(path: Path) -> Iterator[tuple[int, bytes, bytes, bytes | None,
             if in_header:
                 if previous_blank:
                     in_header = False
-                    if needs_body(parse_headers(b"".join(header))):
-                        body = []
+                    body_limit = MAX_BODY if needs_body(parse_headers(b"".join(header))) else BODY_BYTES
                 elif header_size < MAX_HEADER:
                     header.append(line)
                     header_size += len(line)
-            elif body is not None and body_size < MAX_BODY:
+            elif body_size < body_limit:
                 body.append(line[1:] if line.startswith(b">From ") else line)
                 body_size += len(line)
         if started:
-            yield start_line, from_line, b"".join(header), _joined(body), not in_header
-
-
-def _joined(body: list[bytes] | None) -> bytes | None:
-    return None if body is None else b"".join(body)
+            yield start_line, from_line, b"".join(header), b"".join(body), not in_header
 
 
 @register
@@ -120,6 +118,6 @@ class MboxReader(Reader):
             if not len(headers):
                 yield Ignored("mbox entry without headers")
                 continue
-            yield from message_events(headers, (raw_header + b"\n" + body) if body is not None else None,
+            yield from message_events(headers, raw_header + b"\n" + body,
                                       source=self.name, where=where, agent_addresses=context.agent_addresses,
                                       sent_folder=hint, fallback_time=from_line_time(from_line))

@@ -10,7 +10,10 @@ A message is one of:
 - an automatic answer (RFC 3834 `Auto-Submitted` other than "no", `X-Autoreply`, `X-Autorespond`,
   `Precedence: auto_reply`): counted, never a reply;
 - any other received message: a possible reply, decided when matching (from a lead's address, or answering one
-  of our Message-IDs through In-Reply-To/References);
+  of our Message-IDs through In-Reply-To/References); marked `opt_out` when its own new text (not the lines it
+  quotes from our email) asks for no more email (opt_out.py), which makes it an unsubscribe instead. Mailing-list
+  mail (RFC 2369/2919 List-Id or List-Unsubscribe, `Precedence: bulk`) is never a homeowner's own reply, so its
+  body is not read: newsletters are most of an inbox;
 - a Google Takeout chat (label "Chat"): not mail, ignored.
 """
 
@@ -24,6 +27,7 @@ from email.parser import BytesHeaderParser, BytesParser
 
 from . import events as ev
 from .events import EmailEvent, Ignored, Rejected, address_key, clean_message_id, message_ids, one_line
+from .opt_out import message_asks
 
 _HEADER_PARSER = BytesHeaderParser()
 _PARSER = BytesParser()
@@ -91,10 +95,18 @@ def is_auto_reply(headers: Message) -> bool:
     return (headers.get("Precedence") or "").strip().lower() in ("auto_reply", "auto-reply")
 
 
+def is_bulk(headers: Message) -> bool:
+    if headers.get("List-Id") or headers.get("List-Unsubscribe"):
+        return True
+    return (headers.get("Precedence") or "").strip().lower() in ("bulk", "list", "junk")
+
+
 def message_events(headers: Message, body: bytes | None, *, source: str, where: str,
                    agent_addresses: frozenset[str], sent_folder: bool | None = None,
                    fallback_time: dt.datetime | None = None) -> list[EmailEvent | Rejected | Ignored]:
-    """The events one message stands for (see the module docstring)."""
+    """The events one message stands for (see the module docstring). `body` is the whole message (headers, then
+    the start of its body: all of a delivery report, opt_out.BODY_BYTES of other mail), or None when the reader
+    has only the headers."""
     labels = [label.strip().lower() for label in str(headers.get("X-Gmail-Labels") or "").split(",") if label]
     if "chat" in labels:
         return [Ignored("Google Takeout chat")]
@@ -129,7 +141,8 @@ def message_events(headers: Message, body: bytes | None, *, source: str, where: 
     refs = message_ids(headers.get("In-Reply-To")) + message_ids(headers.get("References"))
     kind = ev.AUTO_REPLY if is_auto_reply(headers) else ev.INBOUND
     return [EmailEvent(kind=kind, source=source, where=where, time=time, address=senders[0],
-                       message_id=message_id, subject=subject, refs=tuple(dict.fromkeys(refs)))]
+                       message_id=message_id, subject=subject, refs=tuple(dict.fromkeys(refs)),
+                       opt_out=kind == ev.INBOUND and not is_bulk(headers) and message_asks(body))]
 
 
 def delivery_report(raw: bytes, *, source: str, where: str,

@@ -10,8 +10,9 @@ no date and no Message-ID: each message gets the export file's time, its Note sa
 identity is its recipient, subject and the start of its body. `From: (Type)` "EX" means an Exchange address
 (/O=.../CN=...) rather than an internet one; such a sender cannot be compared with a lead's address.
 
-Rows sent by a lead (a reply exported from another folder) become possible replies; every other row is a message
-the agent sent.
+Rows sent by a lead (a reply exported from another folder) become possible replies (an opt-out when the start of
+their Body, above the quoted original, asks for no more email: opt_out.py); every other row is a message the agent
+sent.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from leadtracker.schema import normalize_header
 from . import events as ev
 from .csvio import find_column, folded, header_line, table_rows
 from .events import EmailEvent, Rejected, address_key
+from .opt_out import TEXT_CHARS, new_text, text_asks
 from .registry import Item, Probe, ReadContext, Reader, register
 
 REQUIRED = ("subject", "fromaddress", "toaddress")
@@ -84,7 +86,8 @@ class OutlookCsvReader(Reader):
                 continue
             if sender is not None and context.agent_addresses and sender not in context.agent_addresses:
                 yield EmailEvent(kind=ev.INBOUND, source=self.name, where=where, time=file_time, address=sender,
-                                 provider_id=f"outlook:{fingerprint}", subject=subject, time_known=False)
+                                 provider_id=f"outlook:{fingerprint}", subject=subject, time_known=False,
+                                 opt_out=text_asks(new_text(cell("body")[:TEXT_CHARS])))
                 continue
             if not recipients:
                 yield Rejected(where, f"To: (Address) {cell('to')[:60]!r} holds no email address; row skipped")

@@ -5,7 +5,8 @@ Effects (issue 7, DESIGN §9):
   recorded, else the earliest pending email step of the plan): it completes that step.
 - A hard bounce: an Inbound "Bounced" row on the Email channel, which closes email for the lead (cadence reads it).
 - Unsubscribe, spam complaint: an Inbound "Unsubscribed" row, the email opt-out; never emailed again. A reply
-  whose subject is an unsubscribe request counts as one too.
+  that asks to be removed (its Subject, or the first lines of its own text above what it quotes: opt_out.py) is
+  one too, and only that: not a Replied row, so an opt-out never makes the lead Engaged.
 - Reply: an Inbound "Replied" row: the lead becomes Engaged.
 - Open, click: "Opened"/"Clicked" rows, engagement signals that never complete a step; an open by a privacy proxy
   is written as weak. Only the first open (and first weak open) and the first click of a message are kept.
@@ -38,12 +39,11 @@ from leadtracker.store import SheetData, key_text
 from . import events as ev
 from .events import EmailEvent, Ignored, Rejected, one_line
 from .matching import KnownMessages, LeadIndex, match
+from .opt_out import subject_asks
 
 ID_PREFIX = "E-"
 SOURCE_PREFIX = "email:"
 SAME_MESSAGE_WINDOW = dt.timedelta(minutes=15)
-OPT_OUT_SUBJECT = re.compile(r"^\s*(re:\s*)?(unsubscribe|remove me|stop|opt[ -]?out|do not (e-?mail|contact) me)"
-                             r"\b", re.I)
 EFFECTS = {  # kind -> (Outcome, Direction, id group)
     ev.SENT: ("Sent", "Outbound", "sent"),
     ev.BOUNCE: ("Bounced", "Inbound", "bounce"),
@@ -199,10 +199,12 @@ class Sync:
                 self._count(counts, "ignored")
                 self.counts.ignored_reasons["received mail not from a lead"] += 1
                 continue
-            self._handle(item._replace(kind=ev.REPLY), label, counts, leads=leads)
-            if OPT_OUT_SUBJECT.match(item.subject or ""):
+            if item.opt_out or subject_asks(item.subject):
+                self._count(counts, "matched")
                 self._record(item._replace(kind=ev.UNSUBSCRIBE, detail="asked by email to be removed"), leads,
                              step, counts)
+            else:
+                self._handle(item._replace(kind=ev.REPLY), label, counts, leads=leads)
         self.inbound = []
         infer_steps(self.rows, self.ledger, plan)
 
