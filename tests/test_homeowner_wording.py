@@ -163,3 +163,42 @@ def test_mailing_cells_read_back_as_they_were_written(tmp_path):
     assert _mailing(target)[0]["Name"].startswith("'=")  # a spreadsheet opens it as text
     back = read_mailing_csv(target)[0]
     assert (back["Name"], back["Name 2"], back["Address"]) == (row["Name"], "'Tis Holdings", "-12 OAK ST")
+
+
+# --- 2. salutations from vendor name forms, in letters and in Today's text drafts ------------------------------------
+
+@pytest.mark.parametrize("owner, salutation, text_greeting", [
+    ("JOHN SMITH ET AL", "Dear John Smith,", "Hi John,"),
+    ("JOHN DOE ESTATE", "Dear Personal Representative of the Estate of John Doe,", "Hello,"),
+    ("JANE DOE LIFE EST", "Dear Jane Doe,", "Hi Jane,"),
+    ("SMITH JOHN H/E", "Dear John Smith,", "Hi John,"),
+    ("SMITH JOHN H/W", "Dear John Smith,", "Hi John,"),
+    ("DR KAREN WHITE", "Dear Karen White,", "Hi Karen,"),
+    ("Mr. John Smith", "Dear John Smith,", "Hi John,"),
+    ("HEIRS OF JANE DOE", "Dear Heirs of Jane Doe,", "Hello,"),
+    ("DOE JANE DECD", "Dear Personal Representative of the Estate of Jane Doe,", "Hello,"),
+    ("JLM PROPERTIES LLC", "Dear Manager of JLM Properties LLC,", "Hello,"),
+])
+def test_vendor_name_forms_read_as_a_homeowner_expects(owner, salutation, text_greeting):
+    from leadtracker.documents.names import addressee
+    from leadtracker.documents.sms import today_drafts
+
+    assert addressee(owner).salutation == salutation
+    [draft] = today_drafts([owner], [None], ["12 Elm St"], ["Tampa"], ["D2"], "Jordan Avery", "")
+    assert draft.startswith(f"{text_greeting} this is Jordan Avery")
+
+
+def test_deceased_owners_letter_goes_to_the_estate_with_sympathy(tmp_path):
+    letter = _letter(tmp_path, base_lead("L-1", "DOE JANE DECD"))
+    assert "Dear Personal Representative of the Estate of Jane Doe," in letter
+    assert "I am sorry for the loss of Jane Doe." in letter and "Dear Jane Doe" not in letter
+
+
+def test_markup_in_a_name_is_printed_literally_never_split_at_its_slash(tmp_path):
+    owner = "Tom <b>Rivers</b> & Jerry \"Jo\" O'Hara"
+    letter = _letter(tmp_path / "l", base_lead("L-1", owner))
+    assert "Dear Tom <b>Rivers</b> and Jerry \"Jo\" O'Hara," in letter
+    assert "<, b>" not in letter and "Rivers<" not in letter.replace("Rivers</b>", "")
+    text, html = _bodies(_email(tmp_path / "e", base_lead("L-1", owner)))
+    assert "Dear Tom <b>Rivers</b> and Jerry \"Jo\" O'Hara," in text
+    assert "Dear Tom &lt;b&gt;Rivers&lt;/b&gt; and Jerry &#34;Jo&#34; O&#39;Hara," in html

@@ -261,7 +261,7 @@ def owner_feelings(owner: Addressee) -> dict:
     representative hears sympathy for the person who died; a company's manager hears neither."""
     if owner.kind == "company":
         return {"sorry": "", "well_wish": "I hope all is well."}
-    if owner.kind == "estate":
+    if owner.kind in ("estate", "heirs"):
         late = owner.deceased
         return {"sorry": f", and I am sorry for the loss of {late}" if late else "",
                 "well_wish": "I hope all is well."}

@@ -6,6 +6,10 @@
     Jones Family Living Trust            -> Dear Trustee of the Jones Family Living Trust,
     + Deborah K. Roberts, Trustee        -> Dear Deborah Roberts, Trustee of the Jones Family Living Trust,
     Acme Holdings LLC                    -> Dear Manager of Acme Holdings LLC,
+    DOE JANE DECD, JANE DOE ESTATE       -> Dear Personal Representative of the Estate of Jane Doe,
+    HEIRS OF JANE DOE                    -> Dear Heirs of Jane Doe,
+    JANE DOE LIFE EST, SMITH JOHN H/W    -> Dear Jane Doe, Dear John Smith (the life tenant; a marital-status mark)
+    DR KAREN WHITE, JOHN SMITH ET AL     -> Dear Karen White, Dear John Smith (titles and "and others" left out)
 
 Cells are read with the importer's rules (importers/names.py: deed words dropped, recorder order, households), so
 "SMITH JOHN A & MARY B" and "John and Mary Smith" both greet John and Mary Smith. For an upper-case cell whose order
@@ -16,7 +20,7 @@ starts with a given name. There is no "Dear Homeowner": a lead without an owner 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from ..importers.names import PARTICLES, SUFFIXES, TRUSTEE_WORDS, split_owners
@@ -60,8 +64,77 @@ class Addressee:
     @property
     def deceased(self) -> str:
         """Whose estate this is ("Robert L. Jones"); '' for an addressee that is not an estate."""
-        name = self.names[-1] if self.kind == "estate" and self.names else ""
-        return name[len("Estate of "):] if name.casefold().startswith("estate of ") else ""
+        name = self.names[-1] if self.kind in ("estate", "heirs") and self.names else ""
+        for lead in ("Estate of ", "Heirs of "):
+            if name.casefold().startswith(lead.casefold()):
+                return name[len(lead):]
+        return ""
+
+
+# Vendor marks read before the importer's rules see the cell (the importer drops some of them, and a mark left in
+# the cell confuses the name-order tagger): who the owner is depends on them.
+_ET_AL = re.compile(r"(?<!\S)ET\s*AL\.?(?!\S)", re.I)                    # "and others": the named owner is enough
+_MARITAL = re.compile(r"(?<!\S)(?:H/[EW]|W/[HE]|H&W|HW|WH|HUSB?/WIFE|HUSBAND/WIFE|WIFE/HUSB(?:AND)?)(?!\S)", re.I)
+_LIFE_ESTATE = re.compile(r"(?<!\S)(?:LIFE\s+EST(?:ATE)?|L/E)\.?(?!\S)", re.I)  # names the living life tenant
+_DECEASED = re.compile(r"(?<!\S)(?:DECD|DEC'D|DECEASED)\.?(?!\S)", re.I)
+_ESTATE_OF = re.compile(r"^(?:THE\s+)?EST(?:ATE)?\s+OF\s+(?P<name>.+)$|^(?P<before>.+?)[\s,]+EST(?:ATE)?\.?$", re.I)
+_HEIRS_OF = re.compile(r"^(?:THE\s+)?(?:UNKNOWN\s+)?HEIRS\s+(?:OF|TO)\s+(?P<name>.+)$|^(?P<before>.+?)[\s,]+HEIRS$",
+                       re.I)
+_TITLE = re.compile(r"(^|&\s*|\bAND\s+)(?:DR|MR|MRS|MS|MISS|REV|PROF)\.?\s+", re.I)  # "Dear John", not "Dear Mr."
+_TAG = re.compile(r"<[^<>]*>")
+_SLASH = "\ue000"  # a "/" inside <...> while the cell is split at "/" between owners
+
+
+def _marks(text: str) -> tuple[str, str]:
+    """The cell without its vendor marks, and what they say of the owner: "deceased", "heirs" or ""."""
+    text = _ET_AL.sub(" ", _MARITAL.sub(" ", _LIFE_ESTATE.sub(" ", text)))
+    text, died = _DECEASED.subn(" ", text)
+    for _ in range(3):
+        text = _TITLE.sub(r"\1", " ".join(text.split()))
+    text = " ".join(text.split()).strip(" ,&")
+    heirs = _HEIRS_OF.match(text)
+    if heirs:
+        return heirs.group("name") or heirs.group("before"), "heirs"
+    return text, "deceased" if died else ""
+
+
+def _one_person(text: str) -> str | None:
+    """One person's name from a cell, in normal case, or None when the cell holds more than one or not a person."""
+    owners = split_owners(text, first_name_first=_given_name_first(text))
+    return owners.owner if owners.kind == "person" and owners.owner and "," not in owners.owner else None
+
+
+def _late_owner(text: str, mark: str) -> tuple[str, str] | None:
+    """("estate", "Estate of Jane Doe") for a deceased owner or an estate written either way round, ("heirs", "Heirs
+    of Jane Doe") for heirs, in the order the name-order rules read (not always the recorder's)."""
+    if mark == "heirs":
+        person = _one_person(text)
+        return ("heirs", f"Heirs of {person}") if person else None
+    if mark == "deceased":
+        person = _one_person(text)
+        return ("estate", f"Estate of {person}") if person else None
+    found = _ESTATE_OF.match(text)
+    if found:
+        person = _one_person(found.group("name") or found.group("before"))
+        return ("estate", f"Estate of {person}") if person else None
+    return None
+
+
+def _vowelless_capitals(name: str, cell: str) -> str:
+    """Title case keeps "ABC" as written: a word of the upper-case cell with no vowel stays in capitals."""
+    if cell != cell.upper():
+        return name
+    keep = {w for w in re.findall(r"[A-Z]{2,}", cell) if not re.search(r"[AEIOUY]", w)}
+    return re.sub(r"[A-Za-z]+", lambda m: m.group(0).upper() if m.group(0).upper() in keep else m.group(0), name)
+
+
+def _restored(who: Addressee) -> Addressee:
+    def put_back(value):
+        if isinstance(value, tuple):
+            return tuple(put_back(v) for v in value)
+        return value.replace(_SLASH, "/") if isinstance(value, str) else value
+
+    return Addressee(*(put_back(getattr(who, f.name)) for f in fields(Addressee)))
 
 
 def addressee(owner_name: object, co_owner_name: object = None) -> Addressee:
@@ -69,14 +142,19 @@ def addressee(owner_name: object, co_owner_name: object = None) -> Addressee:
     people: list[Person] = []
     entities: list[tuple[str, str]] = []  # (kind, name)
     for cell in (owner_name, co_owner_name):
-        text = clean(cell)
+        text = _TAG.sub(lambda m: m.group(0).replace("/", _SLASH), clean(cell))
+        text, mark = _marks(text)
         if not text:
+            continue
+        late = _late_owner(text, mark)
+        if late:
+            entities.append(late)
             continue
         owners = split_owners(text, first_name_first=_given_name_first(text))
         if owners.kind in ENTITY_KINDS:
             if owners.owner:
                 name = _SHOUTED_INITIALS.sub(lambda m: f"{m.group(1)}&{m.group(2).upper()}", owners.owner)
-                entities.append((owners.kind, name))
+                entities.append((owners.kind, _vowelless_capitals(name, text)))
             continue
         for name in (owners.owner, *(owners.co_owner or "").split(" & ")):
             name = clean(name)
@@ -91,8 +169,8 @@ def addressee(owner_name: object, co_owner_name: object = None) -> Addressee:
     kind = ("household" if len(people) > 1 else "person") if not entities else (
         entities[0][0] if not people and len(entities) == 1 else "mixed")
     names = tuple(p.full + (f", {p.role}" if p.role else "") for p in people) + tuple(n for _, n in entities)
-    return Addressee(kind, names, phrase, f"Dear {phrase},", _greeting(people, entities), tuple(address_lines),
-                     _label(label_lines))
+    return _restored(Addressee(kind, names, phrase, f"Dear {phrase},", _greeting(people, entities),
+                               tuple(address_lines), _label(label_lines)))
 
 
 @lru_cache(maxsize=20_000)
@@ -199,7 +277,11 @@ def _phrases(people: list[Person], entities: list[tuple[str, str]]) -> tuple[lis
     for kind, name in entities:
         if kind == "trust" and name not in trusts:
             continue
-        if kind == "estate":
+        if kind == "heirs":
+            phrases.append(name)
+            address.append(name)
+            labels.append(name)
+        elif kind == "estate":
             phrases.append(f"Personal Representative of {_the(name)}")
             address.extend(["Personal Representative", name])
             labels.extend(["Personal Representative", name])
@@ -219,6 +301,8 @@ def _greeting(people: list[Person], entities: list[tuple[str, str]]) -> str:
     if people:
         return join_words([p.given.split()[0] for p in people])
     kind, name = entities[0]
+    if kind == "heirs":
+        return name
     if kind == "estate":
         return f"Personal Representative of {_the(name)}"
     return f"{'Trustee' if kind == 'trust' else 'Manager'} of {_the(name) if kind == 'trust' else name}"

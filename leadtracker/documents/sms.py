@@ -30,7 +30,7 @@ def sms_draft(step: str, owner: Addressee, agent_name: str, brokerage: str, stre
               slots: tuple[Slot, ...] = ()) -> str:
     first_name = clean(agent_name)
     hello = f"Hi {owner.greeting_name}," if owner.greeting_name and not owner.greeting_name.startswith(
-        ("Manager", "Trustee", "Personal")) else "Hello,"
+        ("Manager", "Trustee", "Personal", "Heirs")) else "Hello,"
     who = f"this is {first_name}" + (f" with {clean(brokerage)}" if brokerage else ", a local real estate agent")
     purpose = PURPOSE.get(step, PURPOSE["N"]).format(street=street or "your home", area=area or "your area")
     if step == "D4" and slots:
