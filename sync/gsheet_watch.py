@@ -3,7 +3,8 @@
 It refreshes the sheet every `--every` (5 minutes by default) and, in between, looks at the `Refresh now` checkbox
 on the Settings sheet every few seconds: a teammate who ticks it gets a refresh within seconds. The tick is cleared
 as the refresh starts (so a tick made during a refresh asks for another one), and the row's help cell says when the
-last refresh ran, or why it failed. Each look is one small read; with the default 10 seconds that is 6 reads a
+last refresh ran, or why it failed. Every time it writes or prints is in the Settings sheet's Time Zone (the one
+the refresh computes in), read with the tick. Each look is one small read; with the default 10 seconds that is 6 reads a
 minute, well inside Google's 60 reads per minute per user.
 """
 
@@ -14,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leadtracker.errors import LeadTrackerError, UsageError
 
@@ -45,16 +47,26 @@ class Control:
     sheet: str
     row: int  # 1-based
     ticked: bool
+    zone: ZoneInfo | None = None  # the Settings sheet's Time Zone, when it names one
 
 
 def find_control(api: SheetsAPI, key: str, settings_title: str) -> Control | None:
     answer = api.batch_get(key, [f"{quote(settings_title)}!A1:B"])[0]
-    for row, values in enumerate(answer.get("values", []), start=1):
+    rows = answer.get("values", [])
+    zone = next((_zone(r[1]) for r in rows if len(r) > 1 and str(r[0]).strip().casefold() == "time zone"), None)
+    for row, values in enumerate(rows, start=1):
         if values and str(values[0]).strip().casefold() == REFRESH_LABEL.casefold():
             value = values[1] if len(values) > 1 else None
             ticked = value is True or str(value).strip().upper() in ("TRUE", "YES", "X", "1")
-            return Control(settings_title, row, ticked)
+            return Control(settings_title, row, ticked, zone)
     return None
+
+
+def _zone(text: object) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(str(text).strip()) if str(text or "").strip() else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None  # the refresh reports the bad name in Settings
 
 
 def settings_sheet(api: SheetsAPI, key: str) -> tuple[str, int, int]:
@@ -75,12 +87,14 @@ def ensure_control(api: SheetsAPI, key: str) -> Control:
     if control is not None:
         return control
     answer = api.batch_get(key, [quote(title)])[0]
-    last = len(answer.get("values", []))
+    values = answer.get("values", [])
+    last = len(values)
+    zone = next((_zone(r[1]) for r in values if len(r) > 1 and str(r[0]).strip().casefold() == "time zone"), None)
     requests = refresh_control_requests(sheet_id, last)
     if last + 1 > rows:
         requests.insert(0, {"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": 10}})
     api.batch_update(key, requests)
-    return Control(title, last + 1, False)
+    return Control(title, last + 1, False, zone)
 
 
 def write_control(api: SheetsAPI, key: str, control: Control, status: str, clear_tick: bool) -> None:
@@ -98,9 +112,11 @@ def write_control(api: SheetsAPI, key: str, control: Control, status: str, clear
 def watch(target: str, every: float = DEFAULT_EVERY, poll: float = DEFAULT_POLL,
           say: Callable[[str], None] = print, refreshes: int | None = None,
           sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-          connect_api: Callable[[], SheetsAPI] | None = None, today: dt.date | None = None) -> int:
+          connect_api: Callable[[], SheetsAPI] | None = None, today: dt.date | None = None,
+          now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> int:
     """Keep the sheet refreshed until interrupted (or until `refreshes` refreshes have run, for tests)."""
     from leadtracker.commands import run_refresh
+    from leadtracker.settings import Settings
 
     from .gsheet_client import connect, parse_target
     from .gsheet_store import GsheetStore
@@ -112,30 +128,37 @@ def watch(target: str, every: float = DEFAULT_EVERY, poll: float = DEFAULT_POLL,
     key = parse_target(target)
     api = connect_api() if connect_api else connect()
     control = ensure_control(api, key)
+    zone = control.zone or Settings().zone  # the sheet's clock, not this computer's
+
+    def clock_time() -> dt.datetime:
+        return now().astimezone(zone)
+
     say(f"Watching gsheet:{key}: a refresh every {_human(every)}, and within {_human(poll)} of a tick in "
         f"Settings > {REFRESH_LABEL}. Stop with Ctrl+C.")
     done = 0
     asked = False
     while refreshes is None or done < refreshes:
-        started = dt.datetime.now()
+        started = clock_time()
         if asked:
-            write_control(api, key, control, f"Refreshing now (asked at {started:%H:%M:%S})…", clear_tick=True)
+            write_control(api, key, control, f"Refreshing now (asked at {started:%H:%M:%S %Z})…", clear_tick=True)
         try:
             store = GsheetStore(key, api, sleep=sleep)
             report = run_refresh(store, today)
             zone = report.result.settings.zone
-            stamp = dt.datetime.now(zone)
-            say(f"{stamp:%Y-%m-%d %H:%M:%S} {report.summary} {report.saved}")
+            stamp = clock_time()
+            say(f"{stamp:%Y-%m-%d %H:%M:%S %Z} {report.summary} {report.saved}")
             for message in report.messages:
                 say(f"  {message}")
-            status = f"Last refresh: {stamp:%a %b %d, %I:%M %p} ({report.summary})"
+            status = f"Last refresh: {stamp:%a %b %d, %I:%M %p %Z} ({report.summary})"
         except LeadTrackerError as error:
-            say(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} Refresh failed: {error}")
-            status = f"Last refresh failed at {dt.datetime.now():%H:%M}: {error}"
+            stamp = clock_time()
+            say(f"{stamp:%Y-%m-%d %H:%M:%S %Z} Refresh failed: {error}")
+            status = f"Last refresh failed at {stamp:%a %b %d, %I:%M %p %Z}: {error}"
         except Exception as error:  # noqa: BLE001 - the team's sync keeps running; the next tick tries again
-            say(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} Refresh failed unexpectedly ({type(error).__name__}: "
+            stamp = clock_time()
+            say(f"{stamp:%Y-%m-%d %H:%M:%S %Z} Refresh failed unexpectedly ({type(error).__name__}: "
                 f"{error}); trying again at the next tick.")
-            status = (f"Last refresh failed at {dt.datetime.now():%H:%M} ({type(error).__name__}); see the sync's "
+            status = (f"Last refresh failed at {stamp:%a %b %d, %I:%M %p %Z} ({type(error).__name__}); see the sync's "
                       "output.")
         done += 1
         write_control(api, key, control, status, clear_tick=False)
@@ -152,9 +175,10 @@ def watch(target: str, every: float = DEFAULT_EVERY, poll: float = DEFAULT_POLL,
                 continue
             if found is not None:
                 control = found
+                zone = found.zone or zone
                 if found.ticked:
                     asked = True
-                    say(f"{dt.datetime.now():%H:%M:%S} {REFRESH_LABEL} was ticked: refreshing.")
+                    say(f"{clock_time():%Y-%m-%d %H:%M:%S %Z} {REFRESH_LABEL} was ticked: refreshing.")
                     break
     return 0
 

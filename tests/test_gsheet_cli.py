@@ -198,6 +198,34 @@ def test_watch_refreshes_within_seconds_of_a_tick_and_clears_it(fake, env):
     assert settings[row - 1][1] is False and "Last refresh:" in settings[row - 1][2]
 
 
+def test_watch_tells_the_time_in_the_sheets_time_zone(fake, env):
+    """The computer runs on UTC; the team's Settings say Los Angeles: every time watch writes or prints is 07:52."""
+    import datetime as dt
+
+    key = two_leads(fake, env)
+    team = fake.teammate(key)
+    team.type("Settings", f"B{team.find_row('Settings', 'Setting', 'Time Zone')}", "America/Los_Angeles")
+    tick = team.find_row("Settings", "Setting", "Refresh now")
+    team.type("Settings", f"B{tick}", "TRUE")  # asked for before watch starts: the first look sees it
+    seen: list[str] = []
+
+    def second_refresh(f):  # the status as the asked-for refresh starts; and Google refuses that refresh
+        seen.append(f.values(key, "Settings")[tick - 1][2])
+        f.inject(400, times=1, match=f"{key}:batchUpdate")
+
+    fake.before("fields=spreadsheetId", second_refresh, nth=2)
+    lines: list[str] = []
+    utc = dt.datetime(2026, 11, 29, 15, 52, 0, tzinfo=dt.timezone.utc)
+    watch(f"gsheet:{key}", every=600, poll=2, say=lines.append, refreshes=2, sleep=lambda s: None,
+          today=TODAY, now=lambda: utc)
+    assert len(seen) == 1 and seen[0].endswith("Refreshing now (asked at 07:52:00 PST)…"), seen
+    status = fake.values(key, "Settings")[tick - 1][2]
+    assert "Last refresh failed at Sun Nov 29, 07:52 AM PST" in status, status
+    stamped = [line for line in lines if line[:4] == "2026"]
+    assert len(stamped) == 3 and all(line.startswith("2026-11-29 07:52:00 PST ") for line in stamped), lines
+    assert "15:52" not in " ".join(lines) + status
+
+
 def test_watch_adds_the_refresh_now_row_to_a_sheet_that_lacks_it(fake, env):
     key = fake.create("Plain", {"Leads": [["Lead ID", "Owner Name", "State"], ["L-1", "Avery Quill", "FL"]],
                                 "Settings": [["Setting", "Value"], ["Agent Name", "Jordan Avery"]]},
