@@ -2,8 +2,8 @@
 email must carry, and attachments (the market analysis PDF, meeting invites).
 
 Headers: our own Message-ID (the key the email-log sync matches on, so it is set here and logged), X-Lead-Id and
-X-Lead-Step (what the sync reads first, DESIGN §9), List-Unsubscribe with a mailto (RFC 2369; replies whose subject
-starts with "unsubscribe" are read as opt-outs by sync-email), and X-Unsent: 1 on drafts so Outlook opens an .eml
+X-Lead-Step (what the sync reads first, DESIGN §9), List-Unsubscribe with a mailto (RFC 2369; sync-email reads a reply as an
+opt-out when its subject or its own new text asks to be removed: sync/email_logs/opt_out.py), and X-Unsent: 1 on drafts so Outlook opens an .eml
 as a new message to send. The footer is added here, not in the templates, so an edited template can never drop it: the
 agent's physical postal address and a working opt-out, and the message marked as a solicitation (CAN-SPAM Act,
 15 U.S.C. 7704(a)(3), (a)(5); 16 CFR 316), plus a plain statement that the agent is not the lender or a government
