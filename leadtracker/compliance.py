@@ -241,7 +241,7 @@ def _owners_elsewhere(state: pd.Series, zips: pd.Series, zones: pd.Series, maili
 # --- what the ledger says ------------------------------------------------------------------------------------------
 
 
-def _utc(stamps: pd.Series, zone: ZoneInfo) -> pd.Series:
+def ledger_utc(stamps: pd.Series, zone: ZoneInfo) -> pd.Series:
     """Ledger times (the agent's wall clock) as UTC."""
     values = pd.DatetimeIndex(stamps.to_numpy(dtype="datetime64[ns]"))
     local = values.tz_localize(zone, ambiguous=np.zeros(len(values), dtype=bool), nonexistent="shift_forward")
@@ -256,7 +256,7 @@ def calls_last_24h(keys: pd.Series, activity: pd.DataFrame, moment: Moment) -> d
     recent = activity[(activity["_ts"] >= since) & activity["Channel"].isin(["Call"]) & activity["_attempt"]]
     if recent.empty:
         return {}
-    stamps = _utc(recent["_ts"], moment.zone)
+    stamps = ledger_utc(recent["_ts"], moment.zone)
     now = pd.Timestamp(moment.utc)
     inside = (stamps > now - pd.Timedelta(hours=24)) & (stamps <= now)
     out: dict[str, list[dt.datetime]] = {}

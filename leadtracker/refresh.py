@@ -21,7 +21,8 @@ import pandas as pd
 from . import schema
 from .cadence import (CHANNEL_ORDER, OUTCOME_CHANNEL, PHONE, REASON_PREFIX, UNDELIVERED, channel_availability,
                       classify_activity, compute_cadence, void_undelivered)
-from .compliance import Moment, Timing, allowed_text, call_outside_hours, lasting_blocks, rules_text, timing
+from .compliance import (Moment, Timing, allowed_text, call_outside_hours, lasting_blocks, ledger_utc, rules_text,
+                         timing)
 from .contact_audit import SOURCE as AUDIT_SOURCE
 from .contact_audit import audit_rows, known_audit_ids, ledger_opt_outs, new_row_opt_outs
 from .dashboard import build_dashboard
@@ -356,23 +357,46 @@ def quick_log(raw: pd.DataFrame, keys: pd.Series, cadence: pd.DataFrame, now: dt
     return pd.DataFrame(records, columns=columns), fills
 
 
-def flag_logged_calls(new_activity: pd.DataFrame, parsed: pd.DataFrame, contact: Timing, moment: Moment,
-                      issues: IssueLog) -> None:
-    """A call quick-logged outside the homeowner's calling hours (or over a state's cap) is kept, and said so."""
-    if new_activity.empty:
+def flag_typed_calls(ledger: pd.DataFrame, raw_activity: pd.DataFrame | None, activity: pd.DataFrame,
+                     parsed: pd.DataFrame, contact: Timing, moment: Moment, issues: IssueLog) -> None:
+    """A call typed into Activity with its time in the last 24 hours, outside the homeowner's calling hours or over a
+    state's cap, is kept, and said so in Data Issues (for that day).
+
+    Only times the agent typed are judged. A quick-log entry has no time of its own: its row is stamped when the
+    refresh read it (Source quick-log), so the call may have been made hours before, and judging that stamp would
+    write a false violation. A date typed without a time is not judged either. Quick-logged calls still count
+    towards the caps (`compliance.calls_last_24h`), which errs on the safe side. `ledger` is the Activity sheet as
+    read (its index is the sheet's), `activity` the same with this refresh's quick-log rows."""
+    if ledger.empty or raw_activity is None:
         return
-    calls = new_activity.loc[new_activity["Channel"].eq("Call"), "Lead ID"]
-    if calls.empty:
+    now = pd.Timestamp(moment.local)
+    stamps = ledger["_ts"].to_numpy(dtype="datetime64[ns]")
+    near = np.flatnonzero((stamps > (now - pd.Timedelta(hours=26)).to_datetime64()) & (stamps <= now.to_datetime64()))
+    rows = ledger.iloc[near]
+    rows = rows[rows["Channel"].isin(["Call"]).to_numpy() & rows["_attempt"].to_numpy(dtype=bool)]
+    if rows.empty:
         return
+    source = raw_activity.loc[rows.index, "Source"].astype(object)
+    quick = source.where(source.notna(), "").astype(str).str.strip().str.casefold().eq(QUICK_LOG_SOURCE)
+    timed = rows["_ts"].ne(rows["_ts"].dt.normalize())
+    rows = rows[(~quick & timed).to_numpy()]
+    when = ledger_utc(rows["_ts"], moment.zone) if len(rows) else None
+    if when is None or not (inside := when > pd.Timestamp(moment.utc) - pd.Timedelta(hours=24)).any():
+        return
+    rows, when = rows[inside.to_numpy()], when[inside]
     first = ~parsed["_key"].duplicated().to_numpy()
     position_of = pd.Series(np.flatnonzero(first), index=parsed["_key"].to_numpy()[first])
-    for key in calls:
+    all_stamps = activity["_ts"].to_numpy(dtype="datetime64[ns]")
+    calls = activity.iloc[np.flatnonzero(all_stamps > (now - pd.Timedelta(hours=50)).to_datetime64())]
+    calls = calls[calls["_key"].isin(set(rows["_key"])) & calls["Channel"].isin(["Call"]) & calls["_attempt"]]
+    call_times = ledger_utc(calls["_ts"], moment.zone).groupby(calls["_key"].to_numpy()).agg(list)
+    for key, instant in zip(rows["_key"], when):
         position = position_of.get(key)
         if position is None:
             continue
         window = contact.window_list[contact.window_codes[position]]
-        made_before = max(len(contact.calls.get(key, [])) - 1, 0)
-        problem = call_outside_hours(window, moment.utc, made_before)
+        before = sum(1 for t in call_times.get(key, []) if instant - pd.Timedelta(hours=24) < t < instant)
+        problem = call_outside_hours(window, instant.to_pydatetime(), before)
         if problem:
             issues.add_at([parsed.index[position]], [problem])
 
@@ -453,6 +477,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     engine_input = parsed.join(reasons.add_prefix(REASON_PREFIX))
     cadence = compute_cadence(engine_input, activity, plan, settings, today)
     new_activity, clear_fills = quick_log(raw, keys, cadence, now, settings, plan, issues, activity)
+    ledger = activity  # the sheet's own rows, before the quick-log rows join them
     if len(new_activity):
         logged = classify_activity(_as_engine_rows(new_activity))
         activity = pd.concat([activity, logged], ignore_index=True) if len(activity) else logged
@@ -474,7 +499,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     # the moment: calling hours in each homeowner's zone, calls made in the last 24 hours
     moment = Moment(now.replace(tzinfo=None), settings.zone)
     contact = timing(parsed, activity, moment)
-    flag_logged_calls(new_activity, parsed, contact, moment, issues)
+    flag_typed_calls(ledger, raw_activity, activity, parsed, contact, moment, issues)
     audit, text_fills = audit_rows(parsed, raw, opt_outs, known_audit_ids(raw_activity), now, settings.agent_name,
                                    closed.to_record)
     issues.add(reasons[NUMBER_ISSUE])

@@ -175,13 +175,26 @@ def test_opt_out_words(text, word):
     assert is_opt_out(text) == word
 
 
-def test_a_call_logged_outside_the_window_is_kept_and_flagged():
-    person = lead("L-1", **{"Log Outcome": "No Answer", "Log Channel": "Call"})
-    result = computed([person], [touch("L-1", "D1", days_ago(1))], now=at(TODAY, "21:30"))
+def test_a_call_typed_outside_the_window_is_kept_and_flagged():
+    typed = touch("L-1", "D2", at(TODAY, "21:30"), "No Answer", "Call")
+    result = computed([lead("L-1")], [touch("L-1", "D1", days_ago(1)), typed], now=at(TODAY, "21:45"))
     issues = row_of(result, "L-1")["Data Issues"]
     assert "Call logged at 9:30 PM ET, outside calling hours" in issues and "Fla. Stat. 501.616(6)(a)" in issues
-    logged = result.changes.activity_rows
-    assert list(logged.loc[logged["Source"] == "quick-log", "Outcome"]) == ["No Answer"]
+    # a day later the row is still there, the warning has gone; a date typed without a time is not judged
+    later = computed([lead("L-1")], [touch("L-1", "D1", days_ago(1)), typed], now=at(TODAY + dt.timedelta(days=1),
+                                                                                       "21:31"))
+    assert "Call logged" not in (row_of(later, "L-1")["Data Issues"] or "")
+    dated = touch("L-1", "D2", dt.datetime.combine(TODAY, dt.time(0, 0)), "No Answer", "Call")
+    assert "Call logged" not in (row_of(computed([lead("L-1")], [touch("L-1", "D1", days_ago(1)), dated],
+                                                 now=at(TODAY, "10:00")), "L-1")["Data Issues"] or "")
+
+
+def test_a_fourth_typed_call_in_24_hours_is_flagged():
+    calls = [touch("L-1", "D2", at(TODAY, clock), "No Answer", "Call") for clock in ("09:00", "11:00", "13:00",
+                                                                                    "15:00")]
+    issues = row_of(computed([lead("L-1")], calls, now=at(TODAY, "16:00")), "L-1")["Data Issues"]
+    assert issues.endswith("; Call logged as number 4 in 24 hours; FL allows 3 (Fla. Stat. 501.616(6)(b)); kept in "
+                           "Activity")  # the first three are within the cap
 
 
 def test_contact_rules_cell_says_what_is_allowed_and_until_when():

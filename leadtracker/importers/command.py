@@ -19,6 +19,7 @@ from .. import schema
 from ..documents.text import csv_cell
 from ..errors import UsageError
 from ..refresh import IssueLog, assign_lead_ids
+from ..settings import parse_settings
 from ..store import Store
 from . import choose_importer, importer_named, known_header_count
 from .merge import Plan, plan_import
@@ -90,6 +91,15 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def agents_now(store: Store) -> dt.datetime:
+    """The agent's wall-clock time now, in the time zone on Settings (Activity times are the agent's, not the
+    machine's: a server clock in UTC would stamp rows hours off)."""
+    data = store.read(schema.SHEET_SETTINGS, schema.SETTINGS_COLUMNS)
+    settings, _ = parse_settings(data.canonical(schema.SETTINGS_COLUMNS) if data is not None and data.headers
+                                 else None)
+    return dt.datetime.now(settings.zone).replace(tzinfo=None, microsecond=0)
+
+
 def read_lead_file(path: Path, vendor: str | None = None):
     """The file's table and the importer for it (`vendor` overrides the recognition)."""
     table = read_file(Path(path), known_header_count)
@@ -102,7 +112,7 @@ def run_import(store: Store, path: str | Path, vendor: str | None = None, dry_ru
                rejects_dir: Path | None = None) -> ImportReport:
     say = progress or (lambda message: None)
     path = Path(path)
-    now = (now or dt.datetime.now()).replace(microsecond=0)
+    now = (now or agents_now(store)).replace(microsecond=0)
     say(f"Reading {path.name}")
     table, importer = read_lead_file(path, vendor)
     extracted = importer.extract(table)
@@ -135,7 +145,7 @@ def run_import(store: Store, path: str | Path, vendor: str | None = None, dry_ru
         say("Writing")
         _write(store, plan, id_fills)
         if refresh:
-            report = run_refresh(store, now.date(), progress)
+            report = run_refresh(store, now, progress)  # quick-log entries stamped now, as the import rows
             saved = report.saved
         else:
             saved = store.commit()
@@ -185,7 +195,7 @@ def refresh_after_import(workbook: str | Path, now: dt.datetime | None = None, p
     if backup.exists():
         os.replace(backup, before_import)
     try:
-        return run_refresh(open_store(str(workbook)), (now or dt.datetime.now()).date(), progress)
+        return run_refresh(open_store(str(workbook)), now, progress)  # None: now in the Settings time zone
     finally:
         if before_import.exists():
             os.replace(before_import, backup)
