@@ -72,7 +72,8 @@ def test_same_state_other_zone():
                                **{"Mailing City": "Houston", "Mailing State": "TX", "Mailing ZIP": "77084"})
     early = computed(people, history, now=at("10:59"))  # the agent is in Eastern time: 8:59 AM MT, 9:59 AM CT
     assert allowed(early) == "From 9 AM MT (owner in CT: 10 AM) (11 AM your time)"
-    assert row_of(early, "L-1")["Contact Rules"].startswith("Call 9 AM–8 PM MT on Mon (owner in CT: 10 AM–9 PM) · ")
+    rules = row_of(early, "L-1")["Contact Rules"]
+    assert rules.startswith("Call 9 AM–8 PM MT on Mon (owner in CT: 10 AM–9 PM) · ")
     assert allowed(computed(people, history, now=at("11:00"))) == "Now, until 8 PM MT (owner in CT: 9 PM)"
     assert allowed(computed(people, history, now=at("21:59"))) == "Now, until 8 PM MT (owner in CT: 9 PM)"
     assert allowed(computed(people, history, now=at("22:00"))) is None
