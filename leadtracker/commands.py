@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def format_today(today: pd.DataFrame, width: int = 120) -> str:
     lines.append("  ".join("-" * size for _, _, size in columns))
     for _, row in today.iterrows():
         cells = []
-        for _, key, size in columns:
+        for title, key, size in columns:
             value = row[key]
             if value is None or (isinstance(value, float) and value != value):
                 text = ""
@@ -147,11 +148,17 @@ def format_today(today: pd.DataFrame, width: int = 120) -> str:
                 text = f"{value:.0f}"
             else:
                 text = " ".join(str(value).split())
-            if len(text) > size:
-                text = text[: size - 1] + "…"
-            cells.append(text.ljust(size))
-        lines.append("  ".join(cells).rstrip())
+            if title in WRAPPED:  # when and why are read whole: they go on over the next lines
+                cells.append(textwrap.wrap(text, size) or [""])
+            else:
+                cells.append([text[: size - 1] + "…" if len(text) > size else text])
+        for line in range(max(len(cell) for cell in cells)):
+            lines.append("  ".join((cell[line] if line < len(cell) else "").ljust(size)
+                                   for cell, (_, _, size) in zip(cells, columns)).rstrip())
     return "\n".join(lines)
+
+
+WRAPPED = ("When", "Why now")
 
 
 def stderr_progress(message: str) -> None:
