@@ -241,10 +241,11 @@ def test_sync_email_into_a_google_sheet_reads_the_log_kept_for_it(fake, env, tmp
 
     from sync.email_logs.own_log import OutboundRecord, append_records, own_log_path
 
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     key = two_leads(fake, env)
     monkeypatch.chdir(tmp_path)
     log = own_log_path(url(key))
-    assert log == tmp_path.joinpath(f"gsheet-{key}.email-log.jsonl").relative_to(tmp_path)
+    assert log == tmp_path / "home" / ".local" / "share" / "leadtracker" / f"gsheet-{key}.email-log.jsonl"
     append_records(log, [OutboundRecord(dt.datetime(2026, 11, 28, 14, tzinfo=dt.timezone.utc), "sent",
                                         "<d1-l2@example.com>", "L-2", "blake.ferrow@example.com", step="D1",
                                         subject="Hello from your neighbour")])
@@ -254,3 +255,41 @@ def test_sync_email_into_a_google_sheet_reads_the_log_kept_for_it(fake, env, tmp
     assert main(["sync-email", "own", "--into", url(key), "--today", TODAY.isoformat()]) == 0
     emails = [r for r in fake.values(key, "Activity")[1:] if r[2] == "L-2" and r[4] == "Email"]
     assert len(emails) == 1  # a resync adds nothing
+
+
+def test_emails_and_sync_email_own_share_one_log_for_a_google_sheet(fake, env, tmp_path, monkeypatch, capsys):
+    """`emails` writes the Google Sheet's outbound log where `sync-email own` looks for it, whichever folder each
+    runs in: drafts, then sending through a real SMTP server, then the sync, on the same gsheet target."""
+    from document_builders import AGENT, TODAY as DAY, base_lead
+    from smtp_server import PASSWORD, SmtpServer
+
+    from sync.email_logs.own_log import own_log_path
+
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    key = gh.laid_out(fake, env)
+    gh.fill(fake, key, "Leads", [base_lead("L-1", "Avery Quill", Email="avery.quill@example.com"),
+                                 base_lead("L-2", "Blake Ferrow", Email="blake.ferrow@example.com")])
+    team = fake.teammate(key)
+    with SmtpServer() as server:
+        for name, value in {**AGENT, **server.settings()}.items():
+            team.type("Settings", f"B{team.find_row('Settings', 'Setting', name)}", str(value))
+        monkeypatch.setenv("LEADTRACKER_SMTP_PASSWORD", PASSWORD)
+        for folder in ("desk", "elsewhere"):
+            (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / "desk")
+        day = ["--today", DAY.isoformat()]
+        assert main(["emails", url(key), "--out", str(tmp_path / "drafts"), "--lead", "L-2"] + day) == 0
+        assert main(["emails", url(key), "--out", str(tmp_path / "out"), "--send", "--lead", "L-1"] + day) == 0
+        assert [r.message["X-Lead-Id"] for r in server.received] == ["L-1"]
+    log = own_log_path(url(key))
+    assert log == tmp_path / "home" / ".local" / "share" / "leadtracker" / f"gsheet-{key}.email-log.jsonl"
+    assert f"logged in {log}" in capsys.readouterr().out  # the user is told where it is
+    events = sorted((line["event"], line["lead_id"]) for line in map(json.loads, log.read_text().splitlines()))
+    assert events == [("draft", "L-2"), ("sent", "L-1")]
+    assert len(list((tmp_path / "drafts").rglob("*.eml"))) == 1 and list(tmp_path.rglob("*.email-log.jsonl")) == [log]
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert main(["sync-email", "own", "--into", url(key)] + day) == 0
+    out = capsys.readouterr().out
+    assert "Read 2 email event(s)." in out, out  # the draft's registration and the sent message, from that log
+    sent = [r for r in fake.values(key, "Activity")[1:] if r[4] == "Email" and r[6] == "Sent"]
+    assert [r[2] for r in sent] == ["L-1"]  # logged once by emails --send; the sync adds no second row

@@ -516,14 +516,12 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
 
 
 def outbound_log_path(workbook: str | Path | None, out: str | Path) -> Path:
-    """Beside the workbook (`MyLeads.email-log.jsonl`, where `sync-email own` finds it); for a workbook with no file
-    on this computer (a Google Sheet, an unsaved book), in the output folder."""
+    """Where `sync-email own` finds it (`own_log_path`: beside the workbook; a Google Sheet's in the user's data
+    folder); for an unsaved book, in the output folder."""
     from sync.email_logs.own_log import SUFFIX, own_log_path
 
     if workbook is None:
         return Path(out) / ("leadtracker" + SUFFIX)
-    if str(workbook).startswith("gsheet:"):
-        return Path(out) / (file_part(str(workbook)[7:], 60) + SUFFIX)
     return own_log_path(workbook)
 
 
@@ -650,6 +648,13 @@ def format_letters(report: LettersReport, shown: int = 30) -> str:
     return "\n".join(lines)
 
 
+def _log_name(path: Path | None) -> str:
+    """The log's name (it is beside the workbook), or its whole path when it is elsewhere (a Google Sheet's)."""
+    if path is None:
+        return "the outbound log"
+    return str(path) if path.name.startswith("gsheet-") else path.name
+
+
 def format_emails(report: EmailsReport, shown: int = 30) -> str:
     lines = []
     if report.drafts:
@@ -657,7 +662,7 @@ def format_emails(report: EmailsReport, shown: int = 30) -> str:
                      f"{report.folder} (open each and press Send; sync-email records them once they are sent)")
     if report.sent:
         lines.append(f"Sent {len(report.sent)} email{'s' if len(report.sent) != 1 else ''}; logged in "
-                     f"{report.log_path.name if report.log_path else 'the outbound log'} and on Activity "
+                     f"{_log_name(report.log_path)} and on Activity "
                      f"({report.logged} new row(s)).")
     if report.already_sent:
         lines.append(f"Already sent today, not sent again: {len(report.already_sent)}")

@@ -68,7 +68,9 @@ def run_sync_email(store: Store, sources: list[str], workbook: str | Path | None
     for source in sources:
         if source.strip().lower() == "own":
             if own_path is None or not own_path.exists():
-                raise UsageError(f"There is no outbound log beside the workbook yet ({own_path.name if own_path else 'none'}); "
+                where = f"for this Google Sheet ({own_path})" if str(workbook).startswith("gsheet:") else \
+                    f"beside the workbook ({own_path.name if own_path else 'none'})"
+                raise UsageError(f"There is no outbound log {where} yet; "
                                  "it is written when the tool sends email.")
             source = str(own_path)
         resolved.append((source, *resolve(source)))

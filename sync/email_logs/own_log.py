@@ -4,7 +4,8 @@ The log is the source of truth for what the tool itself sent (letters-and-email,
 ties our own Message-ID to the lead and the plan step, so the Sent folder's copy of the same message, the ESP's
 events about it and the homeowner's reply (In-Reply-To) all land on the right lead and count once.
 
-File: `<Workbook name>.email-log.jsonl` beside the workbook (`own_log_path`), UTF-8, one JSON object per line,
+File: `<Workbook name>.email-log.jsonl` beside the workbook (`own_log_path`; a Google Sheet's in the user's data
+folder), UTF-8, one JSON object per line,
 appended (never rewritten). The sync names it with the source `own`. Fields:
 
     v            1 (format version)                                            required
@@ -53,14 +54,24 @@ EVENTS = ("sent", "refused", "draft")
 
 
 def own_log_path(workbook: str | Path) -> Path:
-    """Where the tool's outbound log for a workbook lives: `MyLeads.email-log.jsonl` beside `MyLeads.xlsx`; for a
-    Google Sheet (`gsheet:<link or key>`), `gsheet-<key>.email-log.jsonl` in the folder the command runs in."""
+    """Where the tool's outbound log for a workbook lives (`emails` writes it, `sync-email own` reads it):
+    `MyLeads.email-log.jsonl` beside `MyLeads.xlsx`; for a Google Sheet (`gsheet:<link or key>`), which has no
+    folder on this computer, `gsheet-<key>.email-log.jsonl` in this user's data folder (`data_folder`), the same
+    whatever folder a command runs in."""
     if str(workbook).startswith("gsheet:"):
         from ..gsheet_client import parse_target
 
-        return Path(f"gsheet-{parse_target(str(workbook))}{SUFFIX}")
+        return data_folder() / f"gsheet-{parse_target(str(workbook))}{SUFFIX}"
     path = Path(workbook)
     return path.with_name(path.stem + SUFFIX)
+
+
+def data_folder(environ=os.environ) -> Path:
+    """This user's leadtracker data folder: %LOCALAPPDATA%\\leadtracker on Windows, else
+    $XDG_DATA_HOME/leadtracker (~/.local/share/leadtracker)."""
+    if os.name == "nt" and environ.get("LOCALAPPDATA"):
+        return Path(environ["LOCALAPPDATA"]) / "leadtracker"
+    return Path(environ.get("XDG_DATA_HOME") or "~/.local/share").expanduser() / "leadtracker"
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,7 @@ def append_records(path: str | Path, records: list[OutboundRecord]) -> None:
     if not records:
         return
     payload = "".join(r.to_json() + "\n" for r in records).encode("utf-8")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)  # a Google Sheet's log: the user's data folder
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, payload)
