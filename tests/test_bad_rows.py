@@ -85,7 +85,8 @@ def build(path: Path) -> list[object]:
     ws.append(HEADERS)
     rows = [(lead, values) for lead, values, _ in CASES] + DUPLICATES + [(None, {"Owner Name": "No Id Yet"})]
     for r, (lead, values) in enumerate(rows, start=2):
-        record = dict(BASE, **{"Lead ID": lead, "My Own Column": f"mine {r}"})
+        # each lead its own number: a ticked Do-Not box closes its number on every lead holding it
+        record = dict(BASE, **{"Lead ID": lead, "My Own Column": f"mine {r}", "Phone": f"30555501{r:02d}"})
         record.update(values)
         for c, header in enumerate(HEADERS, start=1):
             value = record.get(header)
