@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 
@@ -128,8 +129,13 @@ class Summary:
 @dataclass
 class Plan:
     structure: list[dict]  # spreadsheets:batchUpdate parts, in order
-    values: list[list[dict]]  # values:batchUpdate data, one list per request
+    finish: Callable[[], list[list[dict]]]  # values:batchUpdate data, one list per request (worked out on demand)
     summary: Summary
+
+    def values(self) -> list[list[dict]]:
+        """The computed values, compared with the re-read: worked out after the structure is sent, so the ids and
+        cleared quick-log cells, which go by row number, leave as soon as possible after the re-read."""
+        return self.finish()
 
 
 @dataclass
@@ -171,6 +177,7 @@ class Planner:
         self.present: dict[tuple[str, str | None], set[str]] = {}  # ids on a sheet, plus those queued to append
         self.table_ranges: list[dict] = []  # tool sheets' tables, written as values after their sheet is cleared
         self.width: dict[str, int] = {}
+        self.deferred: list[tuple] = []  # computed intents to compare once the structure is sent
 
     # --- helpers ----------------------------------------------------------------------------------------------
     def sheet_id(self, title: str) -> int:
@@ -233,7 +240,13 @@ class Planner:
             self._plan_append(intent)
         for tool in tools:
             self._plan_tool(tool)
-        return Plan(self._pack_structure(), self._pack_values(), self.summary)
+        return Plan(self._pack_structure(), self._finish, self.summary)
+
+    def _finish(self) -> list[list[dict]]:
+        for args in self.deferred:
+            self._plan_computed(*args)
+        self.deferred = []
+        return self._pack_values()
 
     def _logged_before(self, appends: list[AppendIntent]) -> set[int]:
         """Leads rows (as read) whose quick-log Activity row is in the sheet now but was not when it was read: an
@@ -351,9 +364,13 @@ class Planner:
                 self.other_units.append([_set_cell(self.sheet_id(title), rows[0], col, update.value)])
                 self.summary.filled += 1
 
-        # computed values, on the row that holds each lead now
+        # computed values, on the row that holds each lead now: missing columns are added with the structure; the
+        # values are compared after it is sent (the slow part, kept out of the gap between re-read and write)
         for intent in computed:
-            self._plan_computed(title, intent, now, now_grid, locate)
+            for column in intent.columns:
+                if column.name in intent.frame.columns:
+                    self._position(title, now, column)
+            self.deferred.append((title, intent, now, now_grid, locate))
 
     @staticmethod
     def _landed_new_id(fills: list[FillIntent], key_name: str | None, locate: "RowLocator") -> int | None:

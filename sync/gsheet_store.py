@@ -347,9 +347,9 @@ class GsheetStore(GridStore):
         return sorted({lay.positions[n] for n in names if n in lay.positions})
 
     def _send(self, plan: planning.Plan) -> None:
-        for requests in plan.structure:
+        for requests in plan.structure:  # new ids, cleared quick-log cells, Activity rows: right after the re-read
             self.api.batch_update(self.key, requests)
-        for data in plan.values:
+        for data in plan.values():
             self.api.write_values(self.key, data)
 
     def _forget(self) -> None:
