@@ -94,6 +94,109 @@ def test_please_remove_me_in_an_eml_file_is_an_unsubscribe(tmp_path):
     assert_opted_out(store)
 
 
+UNSUBSCRIBED, REPLIED = "Unsubscribed", "Replied"
+# What a homeowner writes above our quoted email, and what it must become. Requests are tied to email or a list;
+# the same verbs about a mortgage, a loan, a deed or an auction are questions to answer, never an unsubscribe.
+SENTENCES = [
+    ("I'm not selling so please remove me from your list", UNSUBSCRIBED),   # a "not" far back does not cancel
+    ("I do not wish to receive any more emails", UNSUBSCRIBED),
+    ("Please don't send me any more emails", UNSUBSCRIBED),
+    ("Quit emailing me", UNSUBSCRIBED),
+    ("Stop please", UNSUBSCRIBED),
+    ("Why not just unsubscribe me", UNSUBSCRIBED),
+    ("I don\u2019t want to sell, so stop emailing me", UNSUBSCRIBED),
+    ("Not interested, remove me.", UNSUBSCRIBED),
+    ("STOP!!", UNSUBSCRIBED),
+    ("opt out", UNSUBSCRIBED),
+    ("I no longer wish to receive these emails.", UNSUBSCRIBED),
+    ("Please stop sending me these emails", UNSUBSCRIBED),
+    ("Take me off of your mailing list please", UNSUBSCRIBED),
+    ("I never signed up for this - unsubscribe", UNSUBSCRIBED),
+    ("No thank you - please don't contact me again", UNSUBSCRIBED),
+    ("Can you remove me from the mortgage? My ex kept the house. Please call me.", REPLIED),
+    ("take me off the loan", REPLIED),
+    ("Can you remove me, or my ex, from the loan?", REPLIED),
+    ("remove my name from the deed", REPLIED),
+    ("opt out of the foreclosure auction", REPLIED),
+    ("How do I remove my name from the deed after my divorce? Can you help?", REPLIED),
+    ("Is there a way to stop the foreclosure? The sale is December 5.", REPLIED),
+    ("don't unsubscribe me", REPLIED),
+    ("do not remove me from the list", REPLIED),
+    ("I do not want to unsubscribe, keep the updates coming.", REPLIED),
+    ("Don't contact me at work, call my cell after 5.", REPLIED),
+]
+
+
+@pytest.mark.parametrize("new_text, expected", SENTENCES, ids=[text[:40] for text, _ in SENTENCES])
+def test_what_the_homeowner_wrote_decides_unsubscribe_or_reply(tmp_path, new_text, expected):
+    """Each sentence as a real Gmail-style reply (our email, footer and all, quoted below) in an mbox, synced."""
+    store = tracker(activity=sent_before())
+    inbox = write_mbox(tmp_path / "Inbox.mbox", [
+        (gmail_reply(new_text, at(25), "r1@example.com"), "Wed Nov 25 14:00:00 +0000 2026")])
+    sync(store, inbox)
+    assert [(lead, outcome) for lead, outcome, _ in synced_rows(store)] == [("L-1", expected)]
+    if expected == UNSUBSCRIBED:
+        assert_opted_out(store)
+    else:
+        assert_still_emailable_and_engaged(store)
+
+
+def assert_still_emailable_and_engaged(store, lead_id: str = "L-1") -> None:
+    lead = lead_row(store, lead_id)
+    assert "unsubscribed" not in str(lead["Contact Rules"]).lower()
+    assert lead["Stage"] == "Engaged" and lead["Last Outcome"] == "Replied"
+
+
+def test_a_subject_about_stopping_the_auction_is_a_question_not_an_unsubscribe(tmp_path):
+    store = tracker(activity=sent_before())
+    question = message("Avery Quill <avery.quill@example.com>", AGENT, "Stop the auction?", at(25),
+                       "q1@example.com", body="Can you help me stop the foreclosure auction on December 5?")
+    sync(store, write_mbox(tmp_path / "Inbox.mbox", [(question, "Wed Nov 25 14:00:00 +0000 2026")]))
+    assert [(lead, outcome) for lead, outcome, _ in synced_rows(store)] == [("L-1", REPLIED)]
+    assert_still_emailable_and_engaged(store)
+
+
+@pytest.mark.parametrize("answer, expected", [("No. Please remove me", UNSUBSCRIBED),
+                                              ("Yes, call me after 5 on Tuesday.", REPLIED)])
+def test_a_bottom_posted_reply_is_read_below_the_quote(tmp_path, answer, expected):
+    """Attribution and our email quoted first (footer and its "unsubscribe" included), the answer underneath."""
+    body = (f"On Tue, Nov 24, 2026 at 9:00 AM Pat Agent <{AGENT}> wrote:\n" + quoted(OUR_EMAIL)
+            + f"\n\n{answer}\n\nAvery\n")
+    reply = message("Avery Quill <avery.quill@example.com>", AGENT, "Re: A note about 12 Test Lane", at(25),
+                    "b1@example.com", body=body, In_Reply_To="<d1.l1@agent.example>")
+    folder = tmp_path / "Inbox"
+    folder.mkdir()
+    (folder / "reply.eml").write_bytes(reply.as_bytes())
+    sync(store := tracker(activity=sent_before()), folder)
+    assert [(lead, outcome) for lead, outcome, _ in synced_rows(store)] == [("L-1", expected)]
+
+
+def test_a_quoted_footer_line_wrapped_without_its_marker_is_not_a_request(tmp_path):
+    """Some clients wrap a long quoted line and leave its tail unmarked right below: "unsubscribe" there is ours."""
+    body = (f"Call me Tuesday please.\n\nOn Tue, Nov 24, 2026 at 9:00 AM Pat Agent <{AGENT}> wrote:\n"
+            "> Could we talk this week?\n> To stop these emails, reply\nunsubscribe\n")
+    reply = message("Avery Quill <avery.quill@example.com>", AGENT, "Re: A note about 12 Test Lane", at(25),
+                    "w1@example.com", body=body)
+    sync(store := tracker(activity=sent_before()),
+         write_mbox(tmp_path / "Inbox.mbox", [(reply, "Wed Nov 25 14:00:00 +0000 2026")]))
+    assert [(lead, outcome) for lead, outcome, _ in synced_rows(store)] == [("L-1", REPLIED)]
+
+
+def test_a_reply_in_a_charset_python_does_not_know_is_still_read(tmp_path):
+    """A phone mail app labels its text "x-mac-unknown": the Latin-1 bytes are still read, the request honoured."""
+    raw = ("From: Avery Quill <avery.quill@example.com>\r\nTo: " + AGENT + "\r\n"
+           "Subject: Re: A note about 12 Test Lane\r\nDate: Wed, 25 Nov 2026 14:00:00 +0000\r\n"
+           "Message-ID: <c1@example.com>\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=\"x-mac-unknown\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+           ).encode("ascii") + "No gracias, se\u00f1or. Please remove me from your list.\r\n".encode("latin-1")
+    folder = tmp_path / "Inbox"
+    folder.mkdir()
+    (folder / "reply.eml").write_bytes(raw)
+    sync(store := tracker(activity=sent_before()), folder)
+    assert synced_rows(store) == [("L-1", UNSUBSCRIBED, ASKED)]
+    assert_opted_out(store)
+
+
 def _outlook_style(new_text: str) -> str:
     """Outlook quotes without '>': a rule, then a From/Sent/To/Subject block, then our email as it was."""
     return (f"{new_text}\n\n________________________________\nFrom: Pat Agent <{AGENT}>\n"
