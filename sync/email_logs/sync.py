@@ -5,7 +5,7 @@ Effects (issue 7, DESIGN §9):
   recorded, else the earliest pending email step of the plan): it completes that step.
 - A hard bounce: an Inbound "Bounced" row on the Email channel, which closes email for the lead (cadence reads it).
 - Unsubscribe, spam complaint: an Inbound "Unsubscribed" row, the email opt-out; never emailed again. A reply
-  that asks to be removed (its Subject, or the first lines of its own text above what it quotes: opt_out.py) is
+  that asks to be removed (its Subject, or the homeowner's own lines, not the ones quoting our email: opt_out.py) is
   one too, and only that: not a Replied row, so an opt-out never makes the lead Engaged.
 - Reply: an Inbound "Replied" row: the lead becomes Engaged.
 - Open, click: "Opened"/"Clicked" rows, engagement signals that never complete a step; an open by a privacy proxy
