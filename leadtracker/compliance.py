@@ -25,7 +25,7 @@ from .rules.contact import (CALLING_RULES, DNC_CHECK_VALID_DAYS, INQUIRY_RELATIO
 from .cadence import PHONE
 from .phone_opt_outs import NONE as NO_CLOSED_NUMBERS
 from .phone_opt_outs import NUMBER_ISSUE, TEXT_PHONE, ClosedNumbers, number_limits
-from .timezones import ZONE_SEPARATOR, factorize_rows, lead_zones, zone_label
+from .timezones import STATE_ZONES, ZONE_SEPARATOR, factorize_rows, lead_zones, zip_states, zone_label
 
 UTC = dt.timezone.utc
 TIMED_CHANNELS = ("Call", "Text")
@@ -168,6 +168,7 @@ def calling_window(state: str, zones: tuple[str, ...], now_utc: dt.datetime, own
         hours += " (two time zones: " + "/".join(zone_label(z) for z in zones) + ")"
     owner_zone = None
     if owner_rule is not None and not set(owner_zones) <= set(zones):  # the owner may be on another clock
+        owner_zones = tuple(sorted(owner_zones, key=lambda z: z in zones))  # the clock that differs first
         owner_zone = ZONE_SEPARATOR.join(owner_zones)
         where = "/".join(zone_label(z) for z in owner_zones)
         hours += f" (owner in {where}: {_span(shown, owner_zones[0])})" if shown is not None else \
@@ -185,7 +186,8 @@ def calling_window(state: str, zones: tuple[str, ...], now_utc: dt.datetime, own
 
 
 def lead_windows(states: pd.Series, zips: pd.Series, now_utc: dt.datetime, mailing_states: pd.Series | None = None,
-                 mailing_zips: pd.Series | None = None) -> tuple[np.ndarray, list]:
+                 mailing_zips: pd.Series | None = None, mailing_addresses: pd.Series | None = None,
+                 property_addresses: pd.Series | None = None) -> tuple[np.ndarray, list]:
     """Each lead's calling `Window`, as (codes, windows): lead i's window is windows[codes[i]] (None where the state
     is unknown). One computation per distinct (state, zones) pair, and per distinct (state, zones, owner's state
     and zones) for the few owners whose mailing address lies in another state or time zone."""
@@ -196,7 +198,8 @@ def lead_windows(states: pd.Series, zips: pd.Series, now_utc: dt.datetime, maili
     windows.append(None)
     if mailing_states is None:
         return codes, windows
-    away, owner_states, owner_zones = _owners_elsewhere(state, zips, zones, mailing_states, mailing_zips)
+    away, owner_states, owner_zones = _owners_elsewhere(state, zips, zones, mailing_states, mailing_zips,
+                                                        mailing_addresses, property_addresses)
     away_codes = codes[away]
     known = np.array([w is not None for w in windows], dtype=bool)[away_codes]  # no State: no calls anyway
     away, away_codes = away[known], away_codes[known]
@@ -213,29 +216,90 @@ def lead_windows(states: pd.Series, zips: pd.Series, now_utc: dt.datetime, maili
 
 
 def _owners_elsewhere(state: pd.Series, zips: pd.Series, zones: pd.Series, mailing_states: pd.Series,
-                      mailing_zips: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(positions, owner states, owner zones) of the leads whose Mailing State is another state than the
-    property's, or whose mailing ZIP lies in another zone; only leads with a different mailing state or ZIP are
-    looked up."""
+                      mailing_zips: pd.Series | None, mailing_addresses: pd.Series | None = None,
+                      property_addresses: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions, owner states, owner zones) of the leads whose owner may live in another state or zone than the
+    property: a Mailing State that is another state, a Mailing ZIP in another zone, a Mailing State left blank
+    whose ZIP lies in another state or zone (the ZIP's prefix says the state), or a Mailing State spanning two
+    zones with no ZIP and a mailing address that is not the property (then either zone, like a property without
+    a ZIP). Only leads whose mailing state or ZIP differs from the property's are looked up."""
     nothing = (np.empty(0, dtype=int), np.empty(0, dtype=object), np.empty(0, dtype=object))
     owner_state = mailing_states.to_numpy(dtype=object)
-    known = np.flatnonzero(pd.notna(owner_state))
-    if not len(known):
-        return nothing
     owner_zip = (mailing_zips.to_numpy(dtype=object) if mailing_zips is not None
                  else np.full(len(owner_state), None, dtype=object))
+    property_state = state.to_numpy(dtype=object)
     property_zip = zips.to_numpy(dtype=object)
-    differs = (owner_state[known] != state.to_numpy(dtype=object)[known]) | \
-        (owner_zip[known] != property_zip[known]) & pd.notna(owner_zip[known])
-    candidates = known[differs]
+    has_zip = pd.notna(owner_zip)
+    unstated = np.flatnonzero(pd.isna(owner_state) & has_zip & (owner_zip != property_zip))
+    if len(unstated):  # the ZIP says the state; an area outside the states (PR, APO) stays unknown
+        inferred = zip_states(pd.Series(owner_zip[unstated])).to_numpy(dtype=object)
+        owner_state = owner_state.copy()
+        owner_state[unstated] = np.where(pd.Series(inferred, dtype=object).isin(STATE_ZONES), inferred, None)
+    known = pd.notna(owner_state)
+    same_state = owner_state == property_state
+    differs = known & (~same_state | (has_zip & (owner_zip != property_zip)))
+    no_zip = np.flatnonzero(known & same_state & ~has_zip)
+    no_zip = no_zip[pd.Series(owner_state[no_zip], dtype=object).isin(_MULTI_ZONE_STATES).to_numpy(dtype=bool)]
+    if len(no_zip) and mailing_addresses is not None:  # somewhere in a state of two zones, unless at the property
+        away = _another_address(mailing_addresses.iloc[no_zip], None if property_addresses is None
+                                else property_addresses.iloc[no_zip])
+        differs[no_zip[away]] = True
+    candidates = np.flatnonzero(differs)
     if not len(candidates):
         return nothing
     index = mailing_states.index[candidates]
     their_zones = lead_zones(pd.Series(owner_state[candidates], index=index),
                              pd.Series(owner_zip[candidates], index=index)).to_numpy(dtype=object)
-    elsewhere = (their_zones != "") & ((owner_state[candidates] != state.to_numpy(dtype=object)[candidates])
+    elsewhere = (their_zones != "") & ((owner_state[candidates] != property_state[candidates])
                                        | (their_zones != zones.to_numpy(dtype=object)[candidates]))
     return candidates[elsewhere], owner_state[candidates][elsewhere], their_zones[elsewhere]
+
+
+_MULTI_ZONE_STATES = [state for state, zones in STATE_ZONES.items() if len(zones) > 1]
+
+
+def _address_key(addresses: pd.Series) -> pd.Series:
+    return addresses.astype(object).where(addresses.notna(), "").astype(str).str.casefold() \
+        .str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+
+
+def _another_address(mailing: pd.Series, property_: pd.Series | None) -> np.ndarray:
+    """Whether each Mailing Address is filled in and is not the property's address."""
+    filled = _address_key(mailing)
+    if property_ is None:
+        return (filled != "").to_numpy(dtype=bool)
+    return ((filled != "") & (filled.to_numpy(dtype=object) != _address_key(property_).to_numpy(dtype=object))) \
+        .to_numpy(dtype=bool)
+
+
+def owner_place_issues(leads: pd.DataFrame) -> pd.Series:
+    """The Data Issue of a lead whose owner's mailing address is filled in but whose place is unknown (no Mailing
+    State, and no Mailing ZIP in a US state): calling hours then follow the property only, which the agent should
+    know. None elsewhere; only leads with a blank Mailing State are looked at."""
+    out = pd.Series(np.full(len(leads), None, dtype=object), index=leads.index, dtype=object)
+    if "Mailing State" not in leads.columns or "Mailing Address" not in leads.columns:
+        return out
+    mailing_zip = leads["Mailing ZIP"] if "Mailing ZIP" in leads.columns else pd.Series(None, index=leads.index)
+    unstated = np.flatnonzero(pd.isna(leads["Mailing State"].to_numpy(dtype=object)))
+    unstated = unstated[pd.notna(leads["Mailing Address"].to_numpy(dtype=object)[unstated])
+                        & pd.notna(leads["State"].to_numpy(dtype=object)[unstated])]
+    if not len(unstated):
+        return out
+    zips = mailing_zip.iloc[unstated]
+    state = zip_states(zips).to_numpy(dtype=object)
+    unknown = ~pd.Series(state, dtype=object).isin(STATE_ZONES).to_numpy(dtype=bool)
+    unknown &= _another_address(leads["Mailing Address"].iloc[unstated], leads["Property Address"].iloc[unstated]
+                                if "Property Address" in leads.columns else None)
+    if zips.notna().any() and "ZIP" in leads.columns:  # the owner's ZIP is the property's: the same place
+        unknown &= (zips.to_numpy(dtype=object) != leads["ZIP"].iloc[unstated].to_numpy(dtype=object))
+    rows = unstated[unknown]
+    follows = "calling hours follow the property's time zone only"
+    cells = out.to_numpy(dtype=object).copy()
+    cells[rows] = [f"Mailing ZIP {z} is in no US state and Mailing State is blank: {follows}; check both"
+                   if isinstance(z, str) and z else
+                   f"Mailing State and Mailing ZIP don't say where the owner lives: {follows}; add them"
+                   for z in zips.to_numpy(dtype=object)[unknown]]
+    return pd.Series(cells, index=leads.index, dtype=object)
 
 
 # --- what the ledger says ------------------------------------------------------------------------------------------
@@ -406,6 +470,7 @@ class Timing:
     calls: dict[str, list[dt.datetime]]
     capped: dict[int, dt.datetime | None]  # position -> when the cap lets the next call through (None: not soon)
     cap_text: pd.Series  # "2 of 3 calls used in 24 hours" or ""
+    place_issues: pd.Series | None = None  # Data Issues: an owner's mailing place that cannot be read
 
     @property
     def windows(self) -> pd.Series:
@@ -415,7 +480,8 @@ class Timing:
 def timing(leads: pd.DataFrame, activity: pd.DataFrame, moment: Moment) -> Timing:
     now = moment.utc
     codes, windows = lead_windows(leads["State"], leads["ZIP"], now, leads.get("Mailing State"),
-                                  leads.get("Mailing ZIP"))
+                                  leads.get("Mailing ZIP"), leads.get("Mailing Address"),
+                                  leads.get("Property Address"))
     calls = calls_last_24h(leads["_key"], activity, moment)
     cap_text = np.full(len(leads), "", dtype=object)
     capped: dict[int, dt.datetime | None] = {}
@@ -429,7 +495,8 @@ def timing(leads: pd.DataFrame, activity: pd.DataFrame, moment: Moment) -> Timin
         if len(made) >= window.cap:
             release = made[len(made) - window.cap] + dt.timedelta(hours=24)
             capped[int(i)] = window.next_open_at_or_after(max(release, now))
-    return Timing(leads.index, codes, windows, calls, capped, pd.Series(cap_text, index=leads.index, dtype=object))
+    return Timing(leads.index, codes, windows, calls, capped, pd.Series(cap_text, index=leads.index, dtype=object),
+                  owner_place_issues(leads))
 
 
 def allowed_text(timing_: Timing, moment: Moment) -> pd.Series:

@@ -500,6 +500,7 @@ def _refresh(tables: Tables, now: dt.datetime) -> Result:
     moment = Moment(now.replace(tzinfo=None), settings.zone)
     contact = timing(parsed, activity, moment)
     flag_typed_calls(ledger, raw_activity, activity, parsed, contact, moment, issues)
+    issues.add(contact.place_issues)
     audit, text_fills = audit_rows(parsed, raw, opt_outs, known_audit_ids(raw_activity), now, settings.agent_name,
                                    closed.to_record)
     issues.add(reasons[NUMBER_ISSUE])

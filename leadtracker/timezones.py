@@ -88,6 +88,54 @@ _SPLIT_REST: dict[tuple[str, str], str] = {
 ZONE_SEPARATOR = "|"
 
 
+# The state of each 3-digit ZIP prefix in use: USPS assigns every prefix to one state or area (the prefixes are
+# listed in USPS Domestic Mail Manual Labeling List L002, "3-Digit ZIP Code Prefix Matrix",
+# https://pe.usps.com/text/LabelingLists/L002.htm). Checked against every ZIP of the `zipcodes` package (3.0.0,
+# built from USPS data): each prefix's ZIPs lie in its state but for the few in _ZIP_STATE_EXCEPTIONS (and the
+# APO/DPO ZIPs 09905, 09980-09984, which the package files under NJ). A prefix not listed is not in use, so its
+# state stays unknown. PR, VI, GU (969 also serves the islands near Guam) and the military AA, AE, AP are listed
+# so that they read as outside the states rather than as unknown.
+_PREFIX_STATE_RANGES = """
+005 NY|006-007 PR|008 VI|009 PR|010-027 MA|028-029 RI|030-038 NH|039-049 ME|050-054 VT|055 MA|056-059 VT|060-069 CT
+070-089 NJ|090-099 AE|100-149 NY|150-196 PA|197-199 DE|200 DC|201 VA|202-205 DC|206-212 MD|214-219 MD|220-246 VA
+247-268 WV|270-289 NC|290-299 SC|300-319 GA|320-339 FL|340 AA|341-342 FL|344 FL|346-347 FL|349 FL|350-352 AL
+354-369 AL|370-385 TN|386-397 MS|398-399 GA|400-418 KY|420-427 KY|430-459 OH|460-479 IN|480-499 MI|500-516 IA
+520-528 IA|530-532 WI|534-535 WI|537-549 WI|550-551 MN|553-567 MN|569 DC|570-577 SD|580-588 ND|590-599 MT
+600-620 IL|622-629 IL|630-631 MO|633-641 MO|644-658 MO|660-662 KS|664-679 KS|680-681 NE|683-693 NE|700-701 LA
+703-708 LA|710-714 LA|716-729 AR|730-731 OK|733 TX|734-741 OK|743-749 OK|750-770 TX|772-799 TX|800-816 CO
+820-831 WY|832-838 ID|840-847 UT|850-853 AZ|855-857 AZ|859-860 AZ|863-865 AZ|870-871 NM|873-884 NM|885 TX|888 DC
+889-891 NV|893-895 NV|897-898 NV|900-908 CA|910-928 CA|930-961 CA|962-966 AP|967-968 HI|969 GU|970-979 OR
+980-986 WA|988-994 WA|995-999 AK"""
+_ZIP_STATE_EXCEPTIONS = {"06390": "NY", "20588": "MD", "20598": "VA", "72643": "MO", "73960": "TX", "83414": "WY",
+                         "96799": "AS"}
+
+
+def _prefix_states() -> np.ndarray:
+    out = np.full(1000, None, dtype=object)
+    for entry in _PREFIX_STATE_RANGES.replace("\n", "|").strip("|").split("|"):
+        prefixes, state = entry.split()
+        first, _, last = prefixes.partition("-")
+        out[int(first): int(last or first) + 1] = state
+    return out
+
+
+PREFIX_STATES = _prefix_states()  # PREFIX_STATES[925] == "CA"; None where the prefix is not in use
+
+
+def zip_states(zips: pd.Series) -> pd.Series:
+    """The state or area (like "CA", "PR", "AE") each ZIP lies in, from its prefix; None where the ZIP is blank,
+    unreadable or its prefix not in use. For a Mailing State left blank: the ZIP still says where the owner is."""
+    text = zips.astype(object).where(zips.notna(), "").astype(str).str.strip()
+    readable = text.str.match(r"^\d{5}(?:-?\d{4})?$").to_numpy(dtype=bool)
+    out = np.full(len(text), None, dtype=object)
+    if readable.any():
+        codes = text[readable]
+        found = PREFIX_STATES[codes.str.slice(0, 3).astype(int).to_numpy()]
+        exceptions = codes.str.slice(0, 5).map(_ZIP_STATE_EXCEPTIONS).to_numpy(dtype=object)
+        out[readable] = np.where(pd.notna(exceptions), exceptions, found)
+    return pd.Series(out, index=zips.index, dtype=object)
+
+
 def zones_for(state: str | None, zip_code: str | None) -> tuple[str, ...]:
     """The zones a lead may be in: one where State and ZIP settle it, every zone of the state otherwise;
     () when the state is unknown."""
