@@ -10,7 +10,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from document_builders import TODAY, base_lead, workbook
+from document_builders import TODAY, activity_rows, base_lead, workbook
 from test_letters import docx_text
 
 from leadtracker.documents.command import format_letters, run_emails, run_letters
@@ -98,6 +98,16 @@ def test_timeline_says_none_where_the_rule_says_there_is_no_redemption(tmp_path)
     ca = _letter(tmp_path, base_lead("L-1", "Oren Galloway", State="CA", City="Sacramento", ZIP="95814"), "D3")
     assert "Buying the home back after the sale | None after the sale | No redemption after a trustee's sale" in ca
     assert "Not known yet" not in ca
+
+
+@pytest.mark.parametrize("state, city, zip_code", [("TX", "Houston", "77002"), ("NV", "Las Vegas", "89101"),
+                                                   ("PA", "Philadelphia", "19103")])
+def test_timeline_is_cautious_where_only_an_old_table_says_there_is_no_redemption(tmp_path, state, city, zip_code):
+    letter = _letter(tmp_path, base_lead("L-1", "Oren Galloway", State=state, City=city, ZIP=zip_code), "D3")
+    assert "Buying the home back after the sale | Not confirmed | Older tables say there is no right to buy the " \
+           "home back after the sale, but I could not confirm this from a current source; a local real estate " \
+           "attorney can tell you." in letter
+    assert "None after the sale" not in letter
 
 
 # --- 3. the day's mailing list and labels cover every letter written that day ---------------------------------------
@@ -202,3 +212,84 @@ def test_markup_in_a_name_is_printed_literally_never_split_at_its_slash(tmp_path
     text, html = _bodies(_email(tmp_path / "e", base_lead("L-1", owner)))
     assert "Dear Tom <b>Rivers</b> and Jerry \"Jo\" O'Hara," in text
     assert "Dear Tom &lt;b&gt;Rivers&lt;/b&gt; and Jerry &#34;Jo&#34; O&#39;Hara," in html
+
+
+# --- review 4: titles and marks only in people's names; the living co-owner; Excel's re-saved mailing list -----------
+
+@pytest.mark.parametrize("owner, salutation, label", [
+    ("DR HORTON INC", "Dear Manager of Dr Horton Inc.,", ("DR HORTON INC", "ATTN MANAGER")),
+    ("MS PROPERTIES LLC", "Dear Manager of Ms Properties LLC,", ("MS PROPERTIES LLC", "ATTN MANAGER")),
+    ("MR BIG LLC", "Dear Manager of Mr Big LLC,", ("MR BIG LLC", "ATTN MANAGER")),
+    ("PROF HOLDINGS LLC", "Dear Manager of Prof Holdings LLC,", ("PROF HOLDINGS LLC", "ATTN MANAGER")),
+    ("HW PROPERTIES LLC", "Dear Manager of HW Properties LLC,", ("HW PROPERTIES LLC", "ATTN MANAGER")),
+    ("H&W PROPERTIES LLC", "Dear Manager of H&W Properties LLC,", ("H&W PROPERTIES LLC", "ATTN MANAGER")),
+    ("MT VERNON LLC", "Dear Manager of Mt Vernon LLC,", ("MT VERNON LLC", "ATTN MANAGER")),
+    ("ST JOHN LLC", "Dear Manager of St John LLC,", ("ST JOHN LLC", "ATTN MANAGER")),
+    ("EST OF J SMITH", "Dear Personal Representative of the Estate of J. Smith,",
+     ("PERSONAL REPRESENTATIVE", "ESTATE OF J SMITH")),
+    ("MRS SMITH", "Dear Mrs. Smith,", ("MRS SMITH",)),
+    ("MR & MRS JOHN SMITH", "Dear Mr. and Mrs. Smith,", ("MR AND MRS JOHN SMITH",)),
+    ("SMITH JOHN DECD & MARY", "Dear Mary Smith,", ("MARY SMITH",)),
+    ("SMITH JOHN ESTATE & MARY SMITH", "Dear Mary Smith,", ("MARY SMITH",)),
+    # fixed earlier: still so
+    ("PMJ LLC", "Dear Manager of PMJ LLC,", ("PMJ LLC", "ATTN MANAGER")),
+    ("DR KAREN WHITE", "Dear Karen White,", ("KAREN WHITE",)),
+    ("ESTATE OF SMITH JOHN", "Dear Personal Representative of the Estate of John Smith,",
+     ("PERSONAL REPRESENTATIVE", "ESTATE OF JOHN SMITH")),
+    ("SMITH JOHN & DR MARY", "Dear John and Mary Smith,", ("JOHN AND MARY SMITH",)),
+])
+def test_titles_and_marks_are_read_only_in_peoples_names(owner, salutation, label):
+    from leadtracker.documents.names import addressee
+
+    who = addressee(owner)
+    assert (who.salutation, who.label_lines) == (salutation, label)
+
+
+def test_a_couple_by_the_husbands_name_is_greeted_as_a_couple(tmp_path):
+    letter = _letter(tmp_path, base_lead("L-1", "MR & MRS JOHN SMITH"))
+    assert "Mr. and Mrs. John Smith 4871 Fernleaf Ave" in letter  # the inside address
+    assert "Dear Mr. and Mrs. Smith," in letter and "Dear John Smith" not in letter
+
+
+def test_a_deceased_owner_sharing_the_cell_is_not_greeted(tmp_path):
+    letter = _letter(tmp_path, base_lead("L-1", "SMITH JOHN DECD & MARY"))
+    assert "Dear Mary Smith," in letter
+    assert "John" not in letter.split("Dear Mary Smith,")[0]  # neither in the address nor in the greeting
+
+
+def test_a_mailing_list_re_saved_in_excel_is_read_back_with_its_accents_and_zip(tmp_path):
+    from pypdf import PdfReader
+
+    store = workbook([base_lead("L-1", "José Peña", **{"Property Address": "12 Elm St", "City": "Boston",
+                                                       "State": "MA", "ZIP": "02134"}),
+                      base_lead("L-2", "Oren Galloway")])
+    first = run_letters(store, tmp_path / "w.xlsx", tmp_path, steps=("D1",), lead_ids=("L-1",), today=TODAY,
+                        refresh=False)
+    # Excel's "CSV (Comma delimited)": Windows-1252, no byte-order mark, the ZIP read as the number 2134
+    text = first.mailing.read_text(encoding="utf-8-sig")
+    assert ",02134," in text
+    first.mailing.write_bytes(text.replace(",02134,", ",2134,").encode("cp1252"))
+    second = run_letters(store, tmp_path / "w.xlsx", tmp_path, steps=("D1",), lead_ids=("L-2",), today=TODAY,
+                         refresh=False)
+    assert not second.mailing_problem
+    rows = _mailing(second.mailing)
+    assert [(r["Lead ID"], r["Name"], r["ZIP"]) for r in rows] == [("L-1", "JOSÉ PEÑA", "02134"),
+                                                                   ("L-2", "OREN GALLOWAY", "33602")]
+    labels = " ".join(page.extract_text() for page in PdfReader(str(second.labels)).pages)
+    assert "JOSÉ PEÑA" in labels and "BOSTON MA  02134" in labels and "TAMPA FL  33602" in labels
+    assert {r["Lead ID"] for r in activity_rows(store) if r["Channel"] == "Letter"} == {"L-1", "L-2"}
+
+
+def test_letters_are_logged_even_when_the_mailing_list_cannot_be_written(tmp_path):
+    store = workbook([base_lead("L-1", "Oren Galloway")])
+    folder = tmp_path / f"letters-{TODAY.isoformat()}"
+    (folder / f"mailing-{TODAY.isoformat()}.csv").mkdir(parents=True)  # a folder where the list goes: cannot write
+    report = run_letters(store, tmp_path / "w.xlsx", tmp_path, steps=("D1",), today=TODAY, refresh=False)
+    assert len(report.letters) == 1 and report.letters[0].is_file()
+    assert [(r["Lead ID"], r["Step"], r["Outcome"]) for r in activity_rows(store) if r["Channel"] == "Letter"] == [
+        ("L-1", "D1", "Sent")]
+    message = format_letters(report)
+    assert "the mailing list and labels could not be made" in message
+    assert "written and logged in Activity, so they will not be written again" in message
+    again = run_letters(store, tmp_path / "w.xlsx", tmp_path, steps=("D1",), today=TODAY, refresh=False)
+    assert again.letters == []  # no second mailing of the same letter

@@ -86,6 +86,7 @@ class LettersReport(_RefreshedReport):
     mailing_rows: int = 0     # letters in the day's mailing list and labels, this run's and earlier runs' today
     earlier_rows: int = 0     # of them, from an earlier run today
     set_aside: Path | None = None  # a day's mailing CSV whose columns were changed, kept under this name
+    mailing_problem: str = ""  # why the mailing list, labels or PDF could not be made (the letters are logged)
     invites: list[Path] = field(default_factory=list)
     logged: int = 0
     already_logged: int = 0
@@ -109,6 +110,7 @@ class EmailsReport(_RefreshedReport):
     text_count: int = 0
     logged: int = 0
     log_path: Path | None = None
+    log_moved: str = ""  # says where an earlier version's outbound log was moved from
     notes: list[str] = field(default_factory=list)
     zone_note: str = ""
     refresh: RefreshReport | None = None
@@ -306,33 +308,50 @@ def run_letters(store: Store, workbook: str | Path | None, out: str | Path, step
         if number % 25 == 0:
             say(f"Wrote {number:,} of {len(jobs):,} letters")
     report.zone_note = _zone_note(zones_used, settings)
-    if report.letters:
-        stem = f"{book.today.isoformat()}"
-        report.mailing = folder / f"mailing-{stem}.csv"
-        earlier = read_mailing_csv(report.mailing)
-        if earlier is None:  # the agent changed its columns: keep it beside the new one, never overwrite it
-            report.set_aside = report.mailing.with_name(f"mailing-{stem}-{_stamp(book):%H%M%S}.csv")
-            os.replace(report.mailing, report.set_aside)
-            earlier = []
-        day_list = merge_mailing(earlier, mailing)
-        report.mailing_rows, report.earlier_rows = len(day_list), len(day_list) - len(mailing)
-        report.labels = folder / f"labels-{stem}.pdf"
-        labels_pdf([label_for_row(row) for row in day_list], report.labels)
-        mailing_csv(day_list, report.mailing)
-        if pdf:
-            report.pdf = folder / f"letters-{stem}.pdf"
-            day_letters = [folder / row["Letter"] for row in day_list if row.get("Letter")]
-            day_letters = [p for p in day_letters if p.is_file()] if report.earlier_rows else report.letters
-            report.pdf_pages = letters_pdf(day_letters, report.pdf, say)
+    # The letters are written: they are logged first, so nothing that stops the mailing list, the labels or the
+    # PDF (a list locked or re-saved in Excel, a full disk) leaves letters on disk that the next run writes again.
     existing = _existing_ids(store)
     report.already_logged = sum(1 for row in activity if row["Activity ID"] in existing)
     fresh = [row for row in activity if row["Activity ID"] not in existing]
     report.logged = _append_activity(store, fresh)
+    try:
+        if report.letters:
+            _mailing_and_labels(report, book, mailing, pdf, say)
+    except (OSError, UnicodeError, csv.Error, ValueError) as problem:
+        report.mailing_problem = f"{type(problem).__name__}: {problem}"
+        report.mailing = report.labels = report.pdf = None
+        report.mailing_rows = report.earlier_rows = report.pdf_pages = 0
+    except BaseException:
+        if fresh:
+            store.commit()
+        raise
     if refresh and (fresh or report.letters):
         report.refresh = run_refresh(store, today, progress)
     elif fresh:
         store.commit()
     return report
+
+
+def _mailing_and_labels(report: LettersReport, book: Workbook, mailing: list[dict], pdf: bool,
+                        say: Progress) -> None:
+    """The day's mailing CSV and label sheet (this run's letters added to any earlier run's today), and the PDF."""
+    folder, stem = report.folder, book.today.isoformat()
+    report.mailing = folder / f"mailing-{stem}.csv"
+    earlier = read_mailing_csv(report.mailing)
+    if earlier is None:  # the agent changed its columns: keep it beside the new one, never overwrite it
+        report.set_aside = report.mailing.with_name(f"mailing-{stem}-{_stamp(book):%H%M%S}.csv")
+        os.replace(report.mailing, report.set_aside)
+        earlier = []
+    day_list = merge_mailing(earlier, mailing)
+    report.mailing_rows, report.earlier_rows = len(day_list), len(day_list) - len(mailing)
+    report.labels = folder / f"labels-{stem}.pdf"
+    labels_pdf([label_for_row(row) for row in day_list], report.labels)
+    mailing_csv(day_list, report.mailing)
+    if pdf:
+        report.pdf = folder / f"letters-{stem}.pdf"
+        day_letters = [folder / row["Letter"] for row in day_list if row.get("Letter")]
+        day_letters = [p for p in day_letters if p.is_file()] if report.earlier_rows else report.letters
+        report.pdf_pages = letters_pdf(day_letters, report.pdf, say)
 
 
 # --- emails ---------------------------------------------------------------------------------------------------------
@@ -360,8 +379,9 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
     require_sender(settings)
     finder = _finder(book, workbook)
     folder = Path(out) / f"emails-{book.today.isoformat()}"
-    log_path = outbound_log_path(workbook, out)
-    report = EmailsReport(folder, log_path=log_path)
+    moved: list[str] = []  # an earlier version's log for a Google Sheet, moved to where it is kept now
+    log_path = outbound_log_path(workbook, out, moved.append)
+    report = EmailsReport(folder, log_path=log_path, log_moved=" ".join(moved))
     account = password = None
     if send:
         from .smtp import account_from, password_for
@@ -515,14 +535,15 @@ def run_emails(store: Store, workbook: str | Path | None, out: str | Path, send:
     return report
 
 
-def outbound_log_path(workbook: str | Path | None, out: str | Path) -> Path:
+def outbound_log_path(workbook: str | Path | None, out: str | Path,
+                      say: Callable[[str], None] = lambda message: None) -> Path:
     """Where `sync-email own` finds it (`own_log_path`: beside the workbook; a Google Sheet's in the user's data
     folder); for an unsaved book, in the output folder."""
     from sync.email_logs.own_log import SUFFIX, own_log_path
 
     if workbook is None:
         return Path(out) / ("leadtracker" + SUFFIX)
-    return own_log_path(workbook)
+    return own_log_path(workbook, folders=(Path(out),), say=say)
 
 
 def _sent_row(email: _Email, book: Workbook, settings) -> dict:
@@ -638,6 +659,11 @@ def format_letters(report: LettersReport, shown: int = 30) -> str:
         if report.set_aside:
             lines.append(f"  the earlier {report.mailing.name} had changed columns, so it was kept as "
                          f"{report.set_aside.name}")
+        if report.mailing_problem:
+            lines.append(f"  the mailing list and labels could not be made ({report.mailing_problem}). The letters "
+                         "are written and logged in Activity, so they will not be written again; address their "
+                         "envelopes from the letters themselves (each shows the owner's mailing address). If the "
+                         "mailing list is open in Excel, close it before the next run.")
         if report.invites:
             lines.append(f"  meeting times as calendar files: invites/ ({len(report.invites)})")
         lines.append(f"  Activity: {report.logged} new row(s)" + (
@@ -656,7 +682,7 @@ def _log_name(path: Path | None) -> str:
 
 
 def format_emails(report: EmailsReport, shown: int = 30) -> str:
-    lines = []
+    lines = [report.log_moved] if report.log_moved else []
     if report.drafts:
         lines.append(f"Wrote {len(report.drafts)} email draft{'s' if len(report.drafts) != 1 else ''} in "
                      f"{report.folder} (open each and press Send; sync-email records them once they are sent)")

@@ -122,6 +122,8 @@ def timeline_context(lead: dict, today: dt.date) -> dict:
                           lead.get("Notice Date"), lead.get("Filing Date"), lead.get("Sale Date"))
     rules = rules_for(clean(lead.get("State")).upper() or None)
     no_redemption = bool(rules and rules.redemption_period and rules.redemption_period.none)
+    # only an old table says so (TX, NV, PA): a homeowner must not read "none" as settled
+    unsure_none = no_redemption and rules.redemption_period.confidence == "low"
     rows, sources = [], []
     sale_day, sale_estimated, sale_meaning = None, False, ""
     for step in table.itertuples(index=False):
@@ -135,6 +137,10 @@ def timeline_context(lead: dict, today: dt.date) -> dict:
         elif day is None and stage == "Redemption after the sale":
             date_text = "None after the sale" if no_redemption else date_text
             note = _unknown_rule(note)
+            if unsure_none:
+                date_text = "Not confirmed"
+                note = ("Older tables say there is no right to buy the home back after the sale, but I could not "
+                        "confirm this from a current source; a local real estate attorney can tell you.")
         rows.append({"stage": PLAIN_STAGE.get(stage, clean(stage)), "date": date_text, "note": note})
         for part in written_dates(_NOTES_TO_SELF.sub("", clean(source))).split("; "):
             if part and part not in ("Lead record", "Not on file") and part not in sources:

@@ -14,6 +14,7 @@ import csv
 import io
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,14 +130,32 @@ def mailing_csv(rows: list[dict], target: Path) -> None:
 
 def read_mailing_csv(path: Path) -> list[dict] | None:
     """The rows of a mailing CSV this tool wrote (cells as they were before `csv_safe`); [] when there is none, None
-    when the file is not one (its columns were changed)."""
+    when the file is not one (its columns were changed). The agent may have opened and saved it in Excel, whose
+    "CSV (Comma delimited)" is Windows-1252 and drops a ZIP's leading zeros ("02134" -> 2134): both are undone."""
     if not path.is_file():
         return []
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"Lead ID", "Step", "Address"} <= set(reader.fieldnames):
-            return None
-        return [{column: _unescaped(row.get(column) or "") for column in MAILING_COLUMNS} for row in reader]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not {"Lead ID", "Step", "Address"} <= set(reader.fieldnames):
+        return None
+    rows = [{column: _unescaped(row.get(column) or "") for column in MAILING_COLUMNS} for row in reader]
+    for row in rows:
+        row["ZIP"] = zero_padded_zip(row["ZIP"])
+    return rows
+
+
+_SHORT_ZIP = re.compile(r"(\d{3,4})(-\d{4})?")
+
+
+def zero_padded_zip(value: str) -> str:
+    """A ZIP that a spreadsheet read as a number, with its leading zeros back: "2134" -> "02134", "501-1234" ->
+    "00501-1234"; anything else as it is."""
+    found = _SHORT_ZIP.fullmatch(value.strip())
+    return found.group(1).zfill(5) + (found.group(2) or "") if found else value
 
 
 def _unescaped(value: str) -> str:

@@ -10,6 +10,12 @@
     HEIRS OF JANE DOE                    -> Dear Heirs of Jane Doe,
     JANE DOE LIFE EST, SMITH JOHN H/W    -> Dear Jane Doe, Dear John Smith (the life tenant; a marital-status mark)
     DR KAREN WHITE, JOHN SMITH ET AL     -> Dear Karen White, Dear John Smith (titles and "and others" left out)
+    MRS SMITH, MR & MRS JOHN SMITH       -> Dear Mrs. Smith, Dear Mr. and Mrs. Smith (no given name to greet: the
+                                            title stays; the couple's envelope reads "Mr. and Mrs. John Smith")
+    SMITH JOHN DECD & MARY               -> Dear Mary Smith (a deceased owner who shares the cell with a living one:
+                                            the living owner is greeted)
+    DR HORTON INC, H&W REALTY LLC        -> Dear Manager of Dr Horton Inc. / H&W Realty LLC (a company's or a trust's
+                                            name keeps every word: titles and marks are read only in people's names)
 
 Cells are read with the importer's rules (importers/names.py: deed words dropped, recorder order, households), so
 "SMITH JOHN A & MARY B" and "John and Mary Smith" both greet John and Mary Smith. For an upper-case cell whose order
@@ -23,7 +29,7 @@ import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
-from ..importers.names import PARTICLES, SUFFIXES, TRUSTEE_WORDS, split_owners
+from ..importers.names import PARTICLES, SPLITTERS, SUFFIXES, TRUSTEE_WORDS, split_owners
 from .text import clean, join_words
 
 ENTITY_KINDS = ("estate", "trust", "company")
@@ -40,10 +46,13 @@ class Person:
     surname: str   # "Smith" ("" for a one-word name)
     suffix: str    # "Jr."
     role: str      # "Trustee", ""
+    title: str = ""  # "Mrs.", "Mr. and Mrs.": only for a name written with no given name to greet
 
     @property
     def short(self) -> str:
-        """Given name and surname, no middle names: "John Smith Jr."."""
+        """Given name and surname, no middle names: "John Smith Jr."; "Mrs. Smith" for a titled name."""
+        if self.title:
+            return " ".join(p for p in (self.title, self.surname, self.suffix) if p)
         return " ".join(p for p in (self.given, self.surname, self.suffix) if p)
 
 
@@ -81,13 +90,80 @@ _ESTATE_OF = re.compile(r"^(?:THE\s+)?EST(?:ATE)?\s+OF\s+(?P<name>.+)$|^(?P<befo
 _HEIRS_OF = re.compile(r"^(?:THE\s+)?(?:UNKNOWN\s+)?HEIRS\s+(?:OF|TO)\s+(?P<name>.+)$|^(?P<before>.+?)[\s,]+HEIRS$",
                        re.I)
 _TITLE = re.compile(r"(^|&\s*|\bAND\s+)(?:DR|MR|MRS|MS|MISS|REV|PROF)\.?\s+", re.I)  # "Dear John", not "Dear Mr."
+_TITLES = {"DR": "Dr.", "MR": "Mr.", "MRS": "Mrs.", "MS": "Ms.", "MISS": "Miss", "REV": "Rev.", "PROF": "Prof."}
+_TITLE_AND_SURNAME = re.compile(r"^(?P<title>DR|MR|MRS|MS|MISS|REV|PROF)\.?\s+(?P<surname>[^\s&/,]+)$", re.I)
+_MR_AND_MRS = re.compile(r"^MR\.?\s*(?:&|AND)\s*MRS\.?\s+(?P<name>[^&/,]+)$", re.I)
+_ESTATE_WORD = re.compile(r"(?<!\S)EST(?:ATE)?\.?\s*$", re.I)  # "SMITH JOHN ESTATE" (one owner of several)
+# Short words of an upper-case name that are abbreviations, not initials: "Mt Vernon LLC", never "MT Vernon LLC".
+_ABBREVIATIONS = frozenset({"MT", "ST", "FT", "PT", "DR", "JR", "SR", "MR", "MRS", "MS", "CT", "LN", "RD", "BLVD",
+                            "HWY", "PKWY", "PL", "SQ", "TWP", "BROS", "MGMT", "MTG", "MTGE", "SVCS", "CNTY", "CTR"})
 _TAG = re.compile(r"<[^<>]*>")
 _SLASH = "\ue000"  # a "/" inside <...> while the cell is split at "/" between owners
+
+
+def _is_entity(text: str) -> bool:
+    """A company's or a trust's name ("DR HORTON INC", "H&W REALTY LLC"), whose words are all its own."""
+    return split_owners(text).kind in ("company", "trust")
+
+
+def _entity_name(text: str) -> tuple[str, str]:
+    """(kind, name) of a company or trust, with the words the importer would drop as deed marks ("H&W", "L/E")
+    kept as written."""
+    kept: list[str] = []
+
+    def hold(found: re.Match) -> str:
+        kept.append(found.group(0).upper())
+        return f" {chr(0xE010 + len(kept) - 1)} "
+
+    owners = split_owners(_LIFE_ESTATE.sub(hold, _MARITAL.sub(hold, text)))
+    name = _SHOUTED_INITIALS.sub(lambda m: f"{m.group(1)}&{m.group(2).upper()}", owners.owner or "")
+    name = _vowelless_capitals(name, text)
+    for i, word in enumerate(kept):
+        name = name.replace(chr(0xE010 + i), word)
+    return owners.kind, " ".join(name.split())
+
+
+def _titled(text: str) -> Person | None:
+    """A person named by title and surname ("MRS SMITH") or a couple by the husband's name ("MR & MRS JOHN
+    SMITH"): there is no given name to greet, so the title stays ("Dear Mrs. Smith", "Dear Mr. and Mrs. Smith")."""
+    alone = _TITLE_AND_SURNAME.match(text)
+    if alone:
+        title, surname = _TITLES[alone.group("title").upper()], _one_person(alone.group("surname")) or ""
+        return Person(f"{title} {surname}", "", surname, "", "", title) if surname else None
+    couple = _MR_AND_MRS.match(text)
+    if couple:
+        husband = split_owners(couple.group("name").strip(), first_name_first=True)  # this form is given name first
+        if husband.kind == "person" and husband.owner and len(husband.owner.split()) > 1:
+            person = _person(husband.owner)
+            return Person(f"Mr. and Mrs. {husband.owner}", person.given, person.surname, person.suffix, "",
+                          "Mr. and Mrs.")
+    return None
+
+
+def _living_owners(text: str) -> list[Person] | None:
+    """The living owners of a cell that also names a deceased one ("SMITH JOHN DECD & MARY" -> Mary Smith,
+    "SMITH JOHN ESTATE & MARY SMITH" -> Mary Smith): a letter greets the living, not the one who died. None when
+    no owner in the cell is marked deceased, or every one is."""
+    parts = [p.strip(" ,") for p in SPLITTERS.split(text) if p.strip(" ,")]
+    dead = [bool(_DECEASED.search(p) or _ESTATE_WORD.search(p)) for p in parts]
+    if len(parts) < 2 or not any(dead) or all(dead):
+        return None
+    unmarked = " & ".join(" ".join(_ESTATE_WORD.sub(" ", _DECEASED.sub(" ", p)).split()) for p in parts)
+    owners = split_owners(unmarked, first_name_first=_given_name_first(unmarked))
+    people = [clean(n) for n in (owners.owner, *(owners.co_owner or "").split(" & ")) if clean(n)]
+    if owners.kind not in ("person", "household") or len(people) != len(parts):
+        return None
+    # a living owner written in full reads in its own order ("MARY SMITH"); a given name alone shares the surname
+    return [_person(_one_person(part) or name if len(part.split()) > 1 else name)
+            for part, name, died in zip(parts, people, dead) if not died]
 
 
 def _marks(text: str) -> tuple[str, str]:
     """The cell without its vendor marks, and what they say of the owner: "deceased", "heirs" or ""."""
     text = _ET_AL.sub(" ", _MARITAL.sub(" ", _LIFE_ESTATE.sub(" ", text)))
+    text = " ".join(text.split()).strip(" ,&")
+    if _titled(text):
+        return text, ""
     text, died = _DECEASED.subn(" ", text)
     for _ in range(3):
         text = _TITLE.sub(r"\1", " ".join(text.split()))
@@ -124,7 +200,7 @@ def _vowelless_capitals(name: str, cell: str) -> str:
     """Title case keeps "ABC" as written: a word of the upper-case cell with no vowel stays in capitals."""
     if cell != cell.upper():
         return name
-    keep = {w for w in re.findall(r"[A-Z]{2,}", cell) if not re.search(r"[AEIOUY]", w)}
+    keep = {w for w in re.findall(r"[A-Z]{2,}", cell) if not re.search(r"[AEIOUY]", w)} - _ABBREVIATIONS
     return re.sub(r"[A-Za-z]+", lambda m: m.group(0).upper() if m.group(0).upper() in keep else m.group(0), name)
 
 
@@ -143,8 +219,19 @@ def addressee(owner_name: object, co_owner_name: object = None) -> Addressee:
     entities: list[tuple[str, str]] = []  # (kind, name)
     for cell in (owner_name, co_owner_name):
         text = _TAG.sub(lambda m: m.group(0).replace("/", _SLASH), clean(cell))
+        if text and _is_entity(text):
+            entities.append(_entity_name(text))
+            continue
+        living = _living_owners(_ET_AL.sub(" ", _MARITAL.sub(" ", _LIFE_ESTATE.sub(" ", text))))
+        if living:
+            people.extend(living)
+            continue
         text, mark = _marks(text)
         if not text:
+            continue
+        titled = _titled(text)
+        if titled:
+            people.append(titled)
             continue
         late = _late_owner(text, mark)
         if late:
@@ -166,7 +253,8 @@ def addressee(owner_name: object, co_owner_name: object = None) -> Addressee:
         return Addressee("blank", (), "", "", "", (), ())
     phrases, address_lines, label_lines = _phrases(people, entities)
     phrase = join_words(phrases)
-    kind = ("household" if len(people) > 1 else "person") if not entities else (
+    couple = len(people) > 1 or any(" and " in p.title for p in people)
+    kind = ("household" if couple else "person") if not entities else (
         entities[0][0] if not people and len(entities) == 1 else "mixed")
     names = tuple(p.full + (f", {p.role}" if p.role else "") for p in people) + tuple(n for _, n in entities)
     return _restored(Addressee(kind, names, phrase, f"Dear {phrase},", _greeting(people, entities),
@@ -192,7 +280,7 @@ def _given_name_first(text: str) -> bool:
         return False
     first_label = next(iter(tagged))
     first_word = tagged[first_label].split()[0] if tagged[first_label] else ""
-    return first_label == "GivenName" and not _SURNAME_PREFIX.match(first_word)
+    return first_label in ("GivenName", "FirstInitial") and not _SURNAME_PREFIX.match(first_word)
 
 
 def _person(name: str) -> Person:
@@ -234,7 +322,8 @@ def _share_surnames(people: list[Person]) -> list[Person]:
 
 def _people_phrase(people: list[Person]) -> str:
     surnames = {p.surname.casefold() for p in people}
-    if len(people) > 1 and len(surnames) == 1 and people[0].surname and not any(p.suffix for p in people[:-1]):
+    if len(people) > 1 and len(surnames) == 1 and people[0].surname and not any(p.suffix or p.title
+                                                                                 for p in people[:-1]):
         last = people[-1]
         return join_words([p.given for p in people[:-1]] + [last.short])
     return join_words([p.short for p in people])
@@ -260,7 +349,7 @@ def _phrases(people: list[Person], entities: list[tuple[str, str]]) -> tuple[lis
             address.append(phrases[-1])
         else:
             address.extend(p.full for p in others)
-        labels.append(phrases[-1])
+        labels.append(others[0].full if len(others) == 1 and others[0].title else phrases[-1])
     trusts = [name for kind, name in entities if kind == "trust"]
     if trustees:
         role = "Trustees" if len(trustees) > 1 else "Trustee"
@@ -299,7 +388,7 @@ def _phrases(people: list[Person], entities: list[tuple[str, str]]) -> tuple[lis
 def _greeting(people: list[Person], entities: list[tuple[str, str]]) -> str:
     """The name a short, friendly message opens with: given names for people ("John and Mary")."""
     if people:
-        return join_words([p.given.split()[0] for p in people])
+        return join_words([p.short if p.title else p.given.split()[0] for p in people])
     kind, name = entities[0]
     if kind == "heirs":
         return name

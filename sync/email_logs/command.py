@@ -39,6 +39,7 @@ class SyncReport:
     by_source: dict[str, Counts]
     problems: tuple[Problem, ...]
     refresh: RefreshReport
+    notes: tuple[str, ...] = ()  # an earlier outbound log moved into place
 
 
 def settings_of(store: Store) -> tuple[Settings, object]:
@@ -63,7 +64,8 @@ def run_sync_email(store: Store, sources: list[str], workbook: str | Path | None
     leads = LeadIndex.from_sheet(tables.leads)
     known = KnownMessages()
     ledger = Ledger(tables.activity, known, zone)
-    own_path = own_log_path(workbook) if workbook is not None else None
+    moved: list[str] = []  # an earlier version's log for a Google Sheet, moved to where it is kept now
+    own_path = own_log_path(workbook, say=moved.append) if workbook is not None else None
     resolved = []
     for source in sources:
         if source.strip().lower() == "own":
@@ -100,7 +102,7 @@ def run_sync_email(store: Store, sources: list[str], workbook: str | Path | None
         store.append_rows(schema.SHEET_ACTIVITY, schema.ACTIVITY_COLUMNS, frame, "Activity ID")
     store.replace_sheet(problems_sheet(sync.problems))
     report = run_refresh(store, today, progress)
-    return SyncReport(sync.counts, sync.by_source, tuple(sync.problems), report)
+    return SyncReport(sync.counts, sync.by_source, tuple(sync.problems), report, tuple(moved))
 
 
 def problems_sheet(problems: list[Problem]) -> ToolSheet:
@@ -125,7 +127,7 @@ def problems_sheet(problems: list[Problem]) -> ToolSheet:
 
 def format_report(report: SyncReport, shown: int = 10) -> str:
     c = report.counts
-    lines = [f"Read {c.read:,} email event(s).",
+    lines = [*report.notes, f"Read {c.read:,} email event(s).",
              f"  matched    {c.matched:,}  (new Activity rows {c.new:,}, duplicate {c.duplicate:,}, "
              f"not recorded {c.not_recorded:,})",
              f"  new        {c.new:,}",

@@ -41,7 +41,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .events import (BOUNCE, DRAFT, SENT, SOFT_BOUNCE, EmailEvent, Rejected, address_key, clean_message_id,
                      from_iso)
@@ -53,17 +53,55 @@ SUFFIX = ".email-log.jsonl"
 EVENTS = ("sent", "refused", "draft")
 
 
-def own_log_path(workbook: str | Path) -> Path:
+def own_log_path(workbook: str | Path, folders: tuple[Path, ...] = (),
+                 say: Callable[[str], None] | None = None) -> Path:
     """Where the tool's outbound log for a workbook lives (`emails` writes it, `sync-email own` reads it):
     `MyLeads.email-log.jsonl` beside `MyLeads.xlsx`; for a Google Sheet (`gsheet:<link or key>`), which has no
     folder on this computer, `gsheet-<key>.email-log.jsonl` in this user's data folder (`data_folder`), the same
-    whatever folder a command runs in."""
+    whatever folder a command runs in.
+
+    Earlier versions kept a Google Sheet's log elsewhere: in the `emails --out` folder, named after the link as
+    typed (`https-docs.google.com-spreadsheets-d-<key, cut short>.email-log.jsonl`), then as
+    `gsheet-<key>.email-log.jsonl` in the folder the command ran in. While the log is not in its place yet, one
+    found in the current folder or in `folders` is moved there, once, and `say` is told: without it `emails --send`
+    would send again what an interrupted run had sent, and `sync-email own` would find no log."""
     if str(workbook).startswith("gsheet:"):
         from ..gsheet_client import parse_target
 
-        return data_folder() / f"gsheet-{parse_target(str(workbook))}{SUFFIX}"
+        key = parse_target(str(workbook))
+        path = data_folder() / f"gsheet-{key}{SUFFIX}"
+        if not path.exists():
+            _adopt_earlier_logs(path, key, (Path.cwd(), *folders), say or (lambda message: None))
+        return path
     path = Path(workbook)
     return path.with_name(path.stem + SUFFIX)
+
+
+def _earlier_log(name: str, key: str) -> bool:
+    """Is a file of this name a Google Sheet's log as an earlier version named it (the key whole, or cut short at
+    the end of a 60-character name)?"""
+    if not name.endswith(SUFFIX):
+        return False
+    stem = name[: -len(SUFFIX)]
+    return key in stem or any(stem.endswith(key[:n]) for n in range(16, len(key)))
+
+
+def _adopt_earlier_logs(path: Path, key: str, folders: tuple[Path, ...], say: Callable[[str], None]) -> None:
+    found: list[Path] = []
+    for folder in dict.fromkeys(Path(f).resolve() for f in folders):
+        if folder.is_dir() and folder != path.parent.resolve():
+            found += sorted(f for f in folder.iterdir() if f.is_file() and _earlier_log(f.name, key))
+    if not found:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = b"".join(f.read_bytes().rstrip(b"\n") + b"\n" for f in found)  # append-only lines: joined, in order
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(payload)
+    os.replace(partial, path)
+    for earlier in found:
+        earlier.unlink()
+    say(f"Moved this Google Sheet's outbound email log from {' and '.join(str(f) for f in found)} to {path}, "
+        "where emails and sync-email own keep it now.")
 
 
 def data_folder(environ=os.environ) -> Path:
