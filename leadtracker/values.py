@@ -318,8 +318,12 @@ def parse_phones(series: pd.Series, label: str, kinds: pd.Series | None = None) 
     blank = _blank(series, kinds, text)
     present = ~blank
     out = nones(series.index)
-    if present.any():
-        out[present] = [_dialable(_number_text(v)) for v in series[present]]
+    if present.any():  # one call per cell (numbers rarely repeat), over the array rather than the Series
+        at = np.flatnonzero(present.to_numpy(dtype=bool))
+        cells = out.to_numpy(dtype=object).copy()
+        cells[at] = [_dialable(str(int(v)) if isinstance(v, float) and v.is_integer() else v)
+                     for v in series.to_numpy(dtype=object)[at]]
+        out = pd.Series(cells, index=series.index, dtype=object)
     unread = out.isna() & ~blank
     is_error, error_issues = _error_cells(series, text, label)
     issues = _combine(error_issues,
@@ -346,12 +350,6 @@ def _dialable(value: object) -> str | None:
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     return "+1" + digits if _US_NUMBER.fullmatch(digits) else None
-
-
-def _number_text(value: object) -> object:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value
 
 
 def parse_emails(series: pd.Series, label: str, kinds: pd.Series | None = None) -> Parsed:
