@@ -188,6 +188,16 @@ def test_mailing_cells_read_back_as_they_were_written(tmp_path):
     ("HEIRS OF JANE DOE", "Dear Heirs of Jane Doe,", "Hello,"),
     ("DOE JANE DECD", "Dear Personal Representative of the Estate of Jane Doe,", "Hello,"),
     ("JLM PROPERTIES LLC", "Dear Manager of JLM Properties LLC,", "Hello,"),
+    # Vietnamese names put the family name first: Hoa is a given name here, not a homeowners' association, and Le a
+    # family name, not a life estate
+    ("NGUYEN THI HOA", "Dear Hoa Thi Nguyen,", "Hi Hoa,"),
+    ("NGUYEN HOA THI", "Dear Hoa Thi Nguyen,", "Hi Hoa,"),
+    ("TRAN THI HOA", "Dear Hoa Thi Tran,", "Hi Hoa,"),
+    ("NGUYEN HOA", "Dear Hoa Nguyen,", "Hi Hoa,"),
+    ("LE VAN NAM", "Dear Nam Van Le,", "Hi Nam,"),
+    ("LE THI MAI", "Dear Mai Thi Le,", "Hi Mai,"),
+    ("OAKWOOD HOA", "Dear Manager of Oakwood HOA,", "Hello,"),
+    ("SMITH JOHN LE", "Dear John Smith,", "Hi John,"),
 ])
 def test_vendor_name_forms_read_as_a_homeowner_expects(owner, salutation, text_greeting):
     from leadtracker.documents.names import addressee

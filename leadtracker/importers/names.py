@@ -43,9 +43,19 @@ UPPER_WORDS = frozenset({"LLC", "LP", "LLP", "PLLC", "PC", "NA", "N.A.", "FSB", 
 LOWER_WORDS = frozenset({"OF", "AND", "THE", "FOR", "AT", "IN"})
 WORD_FIXES = {"INC": "Inc.", "CORP": "Corp.", "CO": "Co.", "LTD": "Ltd.", "ASSN": "Assn."}
 SPLITTERS = re.compile(r"\s*(?:&|\bAND\b|/|;|\+)\s*", re.IGNORECASE)
-_DEED = re.compile(r"(?:(?<=\s)|^)(?:" + "|".join(re.escape(w) for w in sorted(DEED_WORDS, key=len, reverse=True))
+# a deed word never starts the cell: "LE VAN NAM" is Mr. Le, not a life estate
+_DEED = re.compile(r"(?<=\s)(?:" + "|".join(re.escape(w) for w in sorted(DEED_WORDS, key=len, reverse=True))
                    + r")(?=\s|$|,)", re.IGNORECASE)
 MAX_NAME_LENGTH = 120
+# Vietnamese names put the family name first, THI and VAN are middle names ("NGUYEN THI HOA"): there Hoa is a given
+# name, not a homeowners' association. The most common family names (together about 90% of Vietnamese people).
+VIETNAMESE_FAMILY_NAMES = frozenset({
+    "NGUYEN", "TRAN", "LE", "PHAM", "HOANG", "HUYNH", "PHAN", "VU", "VO", "DANG", "BUI", "DO", "HO", "NGO", "DUONG",
+    "LY", "TRUONG", "DINH", "DAO", "LUONG", "TRINH", "CAO", "LUU", "QUACH", "TA", "TON", "THAI", "LAM", "MAI", "HA",
+    "VUONG", "DIEP", "LA"})
+VIETNAMESE_MIDDLE_NAMES = frozenset({"THI", "VAN"})
+VIETNAMESE_ONLY_FAMILY_NAMES = VIETNAMESE_FAMILY_NAMES - {"LE", "DO", "HO", "TA", "TON", "THAI", "LAM", "MAI", "HA",
+                                                          "LA", "LY", "CAO", "VU", "VO"}  # never a given name
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,9 @@ def split_owners(raw: object, first_name_first: bool = False) -> Owners:
     words = set(re.findall(r"[A-Z.']+", upper))
     if words & ESTATE_WORDS and not words & (COMPANY_WORDS - {"FAMILY", "LIVING"}):
         return _estate(text, mixed)
+    first = upper.split()[0].strip(",")
+    if words & COMPANY_WORDS == {"HOA"} and (first in VIETNAMESE_FAMILY_NAMES or words & VIETNAMESE_MIDDLE_NAMES):
+        words = words - {"HOA"}  # Hoa the given name ("NGUYEN THI HOA")
     if words & COMPANY_WORDS:
         kind = "trust" if words & {"TRUST", "TRUSTS", "REVOCABLE", "IRREVOCABLE"} else "company"
         return Owners(_title(_DEED.sub(" ", text), mixed), None, kind)
@@ -134,6 +147,10 @@ def _person(part: str, mixed: bool, first_name_first: bool, family: str | None) 
         return _display(tokens, family.split(), suffix, True if mixed else False), family
     if len(tokens) == 1:
         return _case(tokens[0], mixed), _case(tokens[0], mixed)
+    vietnamese = _vietnamese(tokens, mixed or first_name_first)
+    if vietnamese is not None:
+        given, last = vietnamese
+        return _display(given, last, suffix, mixed), _case(last[0], mixed)
     if first_name_first or mixed or (len(tokens) >= 3 and initial[1] and not initial[-1]):
         last_start = len(tokens) - 1
         while last_start > 1 and tokens[last_start - 1].upper() in PARTICLES:
@@ -145,6 +162,22 @@ def _person(part: str, mixed: bool, first_name_first: bool, family: str | None) 
             end += 1
         last, given = tokens[:end], tokens[end:]
     return _display(given, last, suffix, mixed), " ".join(_case(t, mixed) for t in last)
+
+
+def _vietnamese(tokens: list[str], order_known: bool) -> tuple[list[str], list[str]] | None:
+    """(given and middle, family) for a Vietnamese name written family name first: "NGUYEN THI HOA" and "NGUYEN HOA
+    THI" are Hoa Thi Nguyen (THI and VAN are middle names); "NGUYEN HOA" from a vendor's list is Hoa Nguyen. None
+    for any other name (then the usual rules decide)."""
+    upper = [t.upper().strip(",") for t in tokens]
+    if upper[0] not in VIETNAMESE_FAMILY_NAMES or len(tokens) not in (2, 3):
+        return None
+    if len(tokens) == 3 and upper[1] in VIETNAMESE_MIDDLE_NAMES and upper[2] not in VIETNAMESE_MIDDLE_NAMES:
+        return [tokens[2], tokens[1]], [tokens[0]]
+    if len(tokens) == 3 and upper[2] in VIETNAMESE_MIDDLE_NAMES and upper[1] not in VIETNAMESE_MIDDLE_NAMES:
+        return [tokens[1], tokens[2]], [tokens[0]]
+    if len(tokens) == 2 and not order_known and upper[0] in VIETNAMESE_ONLY_FAMILY_NAMES:
+        return [tokens[1]], [tokens[0]]
+    return None
 
 
 def _display(given: list[str], last: list[str], suffix: list[str], mixed: bool) -> str:
