@@ -198,6 +198,7 @@ def test_mailing_cells_read_back_as_they_were_written(tmp_path):
     ("LE THI MAI", "Dear Mai Thi Le,", "Hi Mai,"),
     ("OAKWOOD HOA", "Dear Manager of Oakwood HOA,", "Hello,"),
     ("SMITH JOHN LE", "Dear John Smith,", "Hi John,"),
+    ("PHAM LE", "Dear Le Pham,", "Hi Le,"),
 ])
 def test_vendor_name_forms_read_as_a_homeowner_expects(owner, salutation, text_greeting):
     from leadtracker.documents.names import addressee

@@ -46,6 +46,8 @@ SPLITTERS = re.compile(r"\s*(?:&|\bAND\b|/|;|\+)\s*", re.IGNORECASE)
 # a deed word never starts the cell: "LE VAN NAM" is Mr. Le, not a life estate
 _DEED = re.compile(r"(?<=\s)(?:" + "|".join(re.escape(w) for w in sorted(DEED_WORDS, key=len, reverse=True))
                    + r")(?=\s|$|,)", re.IGNORECASE)
+_DEED_KEEP_LE = re.compile(r"(?<=\s)(?:" + "|".join(re.escape(w) for w in sorted(DEED_WORDS, key=len, reverse=True)
+                                                     if w != "LE") + r")(?=\s|$|,)", re.IGNORECASE)
 MAX_NAME_LENGTH = 120
 # Vietnamese names put the family name first, THI and VAN are middle names ("NGUYEN THI HOA"): there Hoa is a given
 # name, not a homeowners' association. The most common family names (together about 90% of Vietnamese people).
@@ -86,7 +88,8 @@ def split_owners(raw: object, first_name_first: bool = False) -> Owners:
     if words & COMPANY_WORDS:
         kind = "trust" if words & {"TRUST", "TRUSTS", "REVOCABLE", "IRREVOCABLE"} else "company"
         return Owners(_title(_DEED.sub(" ", text), mixed), None, kind)
-    cleaned = " ".join(_DEED.sub(" ", text).replace(",", ", ").split()).strip(" ,")
+    deed = _DEED_KEEP_LE if first in VIETNAMESE_FAMILY_NAMES else _DEED  # "PHAM LE": Le is his given name
+    cleaned = " ".join(deed.sub(" ", text).replace(",", ", ").split()).strip(" ,")
     trustee = False
     tokens = cleaned.split()
     if tokens and tokens[-1].upper().strip(",") in TRUSTEE_WORDS:
@@ -147,7 +150,7 @@ def _person(part: str, mixed: bool, first_name_first: bool, family: str | None) 
         return _display(tokens, family.split(), suffix, True if mixed else False), family
     if len(tokens) == 1:
         return _case(tokens[0], mixed), _case(tokens[0], mixed)
-    vietnamese = _vietnamese(tokens, mixed or first_name_first)
+    vietnamese = _vietnamese(tokens, mixed)
     if vietnamese is not None:
         given, last = vietnamese
         return _display(given, last, suffix, mixed), _case(last[0], mixed)
@@ -164,10 +167,11 @@ def _person(part: str, mixed: bool, first_name_first: bool, family: str | None) 
     return _display(given, last, suffix, mixed), " ".join(_case(t, mixed) for t in last)
 
 
-def _vietnamese(tokens: list[str], order_known: bool) -> tuple[list[str], list[str]] | None:
+def _vietnamese(tokens: list[str], typed: bool) -> tuple[list[str], list[str]] | None:
     """(given and middle, family) for a Vietnamese name written family name first: "NGUYEN THI HOA" and "NGUYEN HOA
-    THI" are Hoa Thi Nguyen (THI and VAN are middle names); "NGUYEN HOA" from a vendor's list is Hoa Nguyen. None
-    for any other name (then the usual rules decide)."""
+    THI" are Hoa Thi Nguyen (THI and VAN are middle names); "NGUYEN HOA" in a vendor's capitals is Hoa Nguyen (not
+    when `typed` in mixed case: an agent may have written it either way). None for any other name (then the usual
+    rules decide)."""
     upper = [t.upper().strip(",") for t in tokens]
     if upper[0] not in VIETNAMESE_FAMILY_NAMES or len(tokens) not in (2, 3):
         return None
@@ -175,7 +179,7 @@ def _vietnamese(tokens: list[str], order_known: bool) -> tuple[list[str], list[s
         return [tokens[2], tokens[1]], [tokens[0]]
     if len(tokens) == 3 and upper[2] in VIETNAMESE_MIDDLE_NAMES and upper[1] not in VIETNAMESE_MIDDLE_NAMES:
         return [tokens[1], tokens[2]], [tokens[0]]
-    if len(tokens) == 2 and not order_known and upper[0] in VIETNAMESE_ONLY_FAMILY_NAMES:
+    if len(tokens) == 2 and not typed and upper[0] in VIETNAMESE_ONLY_FAMILY_NAMES:
         return [tokens[1]], [tokens[0]]
     return None
 
