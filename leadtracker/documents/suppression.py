@@ -107,8 +107,10 @@ def emailed_on(leads: pd.DataFrame, activity: pd.DataFrame, day) -> dict[str, st
     senders = set(activity.loc[sent, "_key"].dropna())
     if not senders:
         return out
-    for lead_id, email in zip(leads["Lead ID"], leads["Email"]):
+    mine = leads["Lead ID"].isin(senders).to_numpy(dtype=bool)  # only the senders' addresses are read
+    ids, emails = leads["Lead ID"].to_numpy(dtype=object)[mine], leads["Email"].to_numpy(dtype=object)[mine]
+    for lead_id, email in zip(ids, emails):
         key = address_of(email)
-        if key and lead_id in senders:
+        if key:
             out.setdefault(key, clean(lead_id))
     return out
